@@ -1,0 +1,3 @@
+export * from './api/errors';
+export * from './api/graph';
+export * from './api/validation';
