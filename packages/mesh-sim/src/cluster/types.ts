@@ -45,3 +45,18 @@ export interface ClusterView {
   /** Called synchronously after every committed write (never for dry runs). Returns an unsubscribe. */
   subscribe(listener: (event: ClusterEvent) => void): () => void;
 }
+
+/**
+ * Write access with the API server's semantics (uid, global resourceVersion, generation,
+ * status preserved, events). Controllers and scenarios use it; the HTTP layer wraps it.
+ * Objects may be given in any served version; they are stored in the storage version.
+ */
+export interface ClusterStore extends ClusterView {
+  get(resource: GroupResource, namespace: string | undefined, name: string): KubeObject | undefined;
+  create(resource: GroupResource, object: KubeObject): KubeObject;
+  /** Replaces the object; throws a 409-style error when `metadata.resourceVersion` is set and stale. */
+  update(resource: GroupResource, object: KubeObject): KubeObject;
+  /** Replaces only `status`. */
+  updateStatus(resource: GroupResource, object: KubeObject): KubeObject;
+  delete(resource: GroupResource, namespace: string | undefined, name: string): KubeObject | undefined;
+}

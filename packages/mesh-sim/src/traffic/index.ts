@@ -1,5 +1,5 @@
 // PLACEHOLDER until the traffic model lands (issue #3): the composition root imports this
-// signature; the traffic helper replaces the body.
+// signature; the traffic model replaces the body and keeps the signature.
 import type { ClusterView } from '../cluster/types';
 
 export interface TrafficOptions {
@@ -9,14 +9,23 @@ export interface TrafficOptions {
   seed?: number;
 }
 
+/** One exported sample, as Prometheus would see it (histograms as `_bucket`/`_sum`/`_count` samples). */
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
 export interface TrafficEngine {
   /** Prometheus text exposition of every series. */
   renderMetrics(): string;
+  /** Every sample, for callers that read the counters without a Prometheus (the demo). */
+  collect(): MetricSample[];
   /** Number of series currently exported. */
   seriesCount(): number;
   stop(): void;
 }
 
 export function startTraffic(_options: TrafficOptions): TrafficEngine {
-  return { renderMetrics: () => '', seriesCount: () => 0, stop: () => undefined };
+  return { renderMetrics: () => '', collect: () => [], seriesCount: () => 0, stop: () => undefined };
 }
