@@ -1,0 +1,160 @@
+/**
+ * Plain data the pure graph code works on. Nothing here knows about Prometheus or the
+ * Kubernetes client: `prom/` and `kube/` translate into these shapes.
+ */
+
+/** The slice of a Kubernetes object `mesh/` reads; everything else rides along untouched. */
+export interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    uid?: string;
+    ownerReferences?: { kind: string; name: string; uid?: string; controller?: boolean }[];
+    [key: string]: unknown;
+  };
+  spec?: unknown;
+  status?: unknown;
+  [key: string]: unknown;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  protocol?: string;
+  appProtocol?: string;
+}
+
+export interface ServiceInfo {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Pod selector; undefined for selector-less services. */
+  selector?: Record<string, string>;
+  ports: ServicePort[];
+  type?: string;
+  clusterIP?: string;
+}
+
+/** A Deployment (or a bare pod group) as the graph sees it. */
+export interface WorkloadInfo {
+  name: string;
+  namespace: string;
+  kind: string;
+  /** Labels of the pods (the pod template's labels for a Deployment). */
+  labels: Record<string, string>;
+  app?: string;
+  version?: string;
+  /** True when the pods run an Istio proxy (injected sidecar, or a gateway proxy). */
+  hasSidecar: boolean;
+  replicas: number;
+  availableReplicas: number;
+  /** Pods actually seen in the cache, by name. */
+  pods: string[];
+}
+
+/** An Istio custom resource with the fields `mesh/` reads. */
+export interface IstioObject extends K8sObject {
+  kind: string;
+  spec?: Record<string, unknown>;
+}
+
+/** Everything the graph needs from configuration, snapshotted from the informer cache. */
+export interface MeshConfig {
+  namespaces: NamespaceInfo[];
+  services: ServiceInfo[];
+  workloads: WorkloadInfo[];
+  virtualServices: IstioObject[];
+  destinationRules: IstioObject[];
+  gateways: IstioObject[];
+  serviceEntries: IstioObject[];
+  sidecars: IstioObject[];
+  peerAuthentications: IstioObject[];
+  authorizationPolicies: IstioObject[];
+  requestAuthentications: IstioObject[];
+}
+
+export const emptyMeshConfig = (): MeshConfig => ({
+  namespaces: [],
+  services: [],
+  workloads: [],
+  virtualServices: [],
+  destinationRules: [],
+  gateways: [],
+  serviceEntries: [],
+  sidecars: [],
+  peerAuthentications: [],
+  authorizationPolicies: [],
+  requestAuthentications: [],
+});
+
+/** One side of a telemetry sample. `workload` is `unknown` when the proxy could not tell. */
+export interface SourcePeer {
+  workload: string;
+  namespace: string;
+  app?: string;
+  version?: string;
+}
+
+export interface DestinationPeer {
+  /** Short service name (`reviews`), or the host for a ServiceEntry/unknown service. */
+  service: string;
+  serviceNamespace: string;
+  workload: string;
+  workloadNamespace: string;
+  app?: string;
+  version?: string;
+}
+
+export type Reporter = 'source' | 'destination';
+export type TrafficProtocol = 'http' | 'grpc' | 'tcp';
+
+/** Requests per second for one combination of peers, protocol, code and flags. */
+export interface RequestSample {
+  reporter: Reporter;
+  source: SourcePeer;
+  destination: DestinationPeer;
+  protocol: TrafficProtocol;
+  responseCode: string;
+  responseFlags: string;
+  /** `mutual_tls`, `none` or `unknown` (the source reporter cannot tell). */
+  securityPolicy: string;
+  rps: number;
+}
+
+/** Response-time quantiles (milliseconds) of one peer combination. */
+export interface LatencySample {
+  reporter: Reporter;
+  source: SourcePeer;
+  destination: DestinationPeer;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface TcpSample {
+  reporter: Reporter;
+  source: SourcePeer;
+  destination: DestinationPeer;
+  securityPolicy: string;
+  bytesSentPerSecond: number;
+  bytesReceivedPerSecond: number;
+  connectionsOpenedPerSecond: number;
+}
+
+export interface Telemetry {
+  requests: RequestSample[];
+  latencies: LatencySample[];
+  tcp: TcpSample[];
+}
+
+export const emptyTelemetry = (): Telemetry => ({ requests: [], latencies: [], tcp: [] });
