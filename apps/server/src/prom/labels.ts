@@ -1,0 +1,141 @@
+import type {
+  DestinationPeer,
+  LatencySample,
+  Reporter,
+  RequestSample,
+  SourcePeer,
+  TcpSample,
+  Telemetry,
+  TrafficProtocol,
+} from '../mesh/types';
+
+/** Istio writes `unknown` for labels it could not fill; the graph wants them absent. */
+const known = (v: string | undefined): string | undefined =>
+  v === undefined || v === '' || v === 'unknown' ? undefined : v;
+
+export const reporterOf = (l: Record<string, string>): Reporter =>
+  l.reporter === 'source' ? 'source' : 'destination';
+
+export function sourceOf(l: Record<string, string>): SourcePeer {
+  return {
+    workload: known(l.source_workload) ?? 'unknown',
+    namespace: known(l.source_workload_namespace) ?? 'unknown',
+    app: known(l.source_app) ?? known(l.source_canonical_service),
+    version: known(l.source_version) ?? known(l.source_canonical_revision),
+  };
+}
+
+export function destinationOf(l: Record<string, string>): DestinationPeer {
+  const fqdn = known(l.destination_service);
+  // destination_service_name is the short name; fall back to the FQDN's first label.
+  const service =
+    known(l.destination_service_name) ??
+    (fqdn?.endsWith('.svc.cluster.local') ? fqdn.split('.')[0] : fqdn) ??
+    'unknown';
+  const workloadNamespace = known(l.destination_workload_namespace) ?? 'unknown';
+  return {
+    service,
+    serviceNamespace: known(l.destination_service_namespace) ?? workloadNamespace,
+    workload: known(l.destination_workload) ?? 'unknown',
+    workloadNamespace,
+    app: known(l.destination_app) ?? known(l.destination_canonical_service),
+    version: known(l.destination_version) ?? known(l.destination_canonical_revision),
+  };
+}
+
+const protocolOf = (l: Record<string, string>): TrafficProtocol => {
+  const p = (l.request_protocol ?? 'http').toLowerCase();
+  return p === 'grpc' ? 'grpc' : p === 'tcp' ? 'tcp' : 'http';
+};
+
+export function requestSample(l: Record<string, string>, rps: number): RequestSample {
+  return {
+    reporter: reporterOf(l),
+    source: sourceOf(l),
+    destination: destinationOf(l),
+    protocol: protocolOf(l),
+    responseCode: l.response_code ?? '0',
+    responseFlags: l.response_flags ?? '-',
+    securityPolicy: l.connection_security_policy ?? 'unknown',
+    rps,
+  };
+}
+
+/** Key of a peer combination, ignoring code, flags and the like. */
+export const peerKey = (l: Record<string, string>, extra: string[] = []): string =>
+  [
+    'reporter',
+    'source_workload',
+    'source_workload_namespace',
+    'source_app',
+    'source_version',
+    'destination_service',
+    'destination_service_name',
+    'destination_service_namespace',
+    'destination_workload',
+    'destination_workload_namespace',
+    'destination_app',
+    'destination_version',
+    ...extra,
+  ]
+    .map((k) => l[k] ?? '')
+    .join('\u0000');
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Folds quantile rows (one per quantile label value) into latency samples. */
+export function latencySamples(
+  rows: { labels: Record<string, string>; quantile: number; value: number }[],
+): LatencySample[] {
+  const byKey = new Map<string, LatencySample>();
+  for (const row of rows) {
+    const key = peerKey(row.labels);
+    let s = byKey.get(key);
+    if (!s) {
+      s = {
+        reporter: reporterOf(row.labels),
+        source: sourceOf(row.labels),
+        destination: destinationOf(row.labels),
+        p50: null,
+        p95: null,
+        p99: null,
+      };
+      byKey.set(key, s);
+    }
+    const v = finiteOrNull(row.value);
+    if (row.quantile === 0.5) s.p50 = v;
+    else if (row.quantile === 0.95) s.p95 = v;
+    else if (row.quantile === 0.99) s.p99 = v;
+  }
+  return [...byKey.values()];
+}
+
+/** Folds per-direction TCP rows into TCP samples. */
+export function tcpSamples(
+  rows: { labels: Record<string, string>; direction: string; value: number }[],
+): TcpSample[] {
+  const byKey = new Map<string, TcpSample>();
+  for (const row of rows) {
+    const key = peerKey(row.labels, ['connection_security_policy']);
+    let s = byKey.get(key);
+    if (!s) {
+      s = {
+        reporter: reporterOf(row.labels),
+        source: sourceOf(row.labels),
+        destination: destinationOf(row.labels),
+        securityPolicy: row.labels.connection_security_policy ?? 'unknown',
+        bytesSentPerSecond: 0,
+        bytesReceivedPerSecond: 0,
+        connectionsOpenedPerSecond: 0,
+      };
+      byKey.set(key, s);
+    }
+    const v = Number.isFinite(row.value) ? row.value : 0;
+    if (row.direction === 'sent') s.bytesSentPerSecond += v;
+    else if (row.direction === 'received') s.bytesReceivedPerSecond += v;
+    else if (row.direction === 'opened') s.connectionsOpenedPerSecond += v;
+  }
+  return [...byKey.values()];
+}
+
+export type { Telemetry };
