@@ -1,0 +1,85 @@
+/**
+ * `mesh-sim --scenario bookinfo|scale …`: starts the simulated cluster and prints one JSON line
+ * `{"apiServer","metricsUrl","kubeconfig"}` on stdout when ready; logs go to stderr.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startMeshSim } from './sim';
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const program = new Command()
+  .name('mesh-sim')
+  .description('A simulated Kubernetes cluster with Istio, spoken to over the real Kubernetes API')
+  .addOption(
+    new Option('--scenario <name>', 'cluster contents').choices(['bookinfo', 'scale']).default('bookinfo'),
+  )
+  .option('--namespaces <n>', 'scale scenario: number of namespaces', integer)
+  .option('--services <m>', 'scale scenario: services per namespace', integer)
+  .option('--api-port <port>', 'Kubernetes API port (0: any free port)', integer, 0)
+  .option('--metrics-port <port>', 'Prometheus /metrics port (0: any free port)', integer, 0)
+  .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temp file)')
+  .option(
+    '--pod-endpoint <spec>',
+    '<namespace>/<deployment>:<port>=<host>:<port>: port-forwards to that deployment reach a local server',
+    collect,
+    [] as string[],
+  )
+  .option('--seed <n>', 'random seed of the traffic model', integer)
+  .option('--kube-minor <minor>', 'Kubernetes minor version reported by /version', '32')
+  .option('--no-traffic', 'do not generate traffic metrics');
+
+program.parse();
+const o = program.opts<{
+  scenario: 'bookinfo' | 'scale';
+  namespaces?: number;
+  services?: number;
+  apiPort: number;
+  metricsPort: number;
+  kubeconfigOut?: string;
+  podEndpoint: string[];
+  seed?: number;
+  kubeMinor: string;
+  traffic: boolean;
+}>();
+
+const started = Date.now();
+const sim = await startMeshSim({
+  scenario: o.scenario,
+  ...(o.namespaces !== undefined ? { namespaces: o.namespaces } : {}),
+  ...(o.services !== undefined ? { services: o.services } : {}),
+  apiPort: o.apiPort,
+  metricsPort: o.metricsPort,
+  ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
+  podEndpoints: o.podEndpoint,
+  ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  minorVersion: o.kubeMinor,
+  traffic: o.traffic,
+});
+process.stderr.write(`mesh-sim: ${o.scenario} ready in ${Date.now() - started} ms at ${sim.apiServer}\n`);
+process.stdout.write(
+  `${JSON.stringify({ apiServer: sim.apiServer, metricsUrl: sim.metricsUrl, kubeconfig: sim.kubeconfig })}\n`,
+);
+
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`mesh-sim: ${signal}, stopping\n`);
+  sim.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`mesh-sim: stop failed: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,20 @@
+/** @sextant/mesh-sim: a simulated Kubernetes + Istio cluster with real protocols. */
+export type {
+  ClusterEvent,
+  ClusterStore,
+  ClusterView,
+  GroupResource,
+  KubeObject,
+  ObjectMeta,
+} from './cluster/types';
+export { startMeshSim, parsePodEndpoint } from './sim';
+export { createClusterStore, istioCrds } from './kube/bootstrap';
+export type { MeshSim, MeshSimOptions } from './sim';
+export { KubeStore } from './kube/store';
+export { StatusError } from './kube/status';
+export type { StatusBody } from './kube/status';
+export { startApiServer } from './kube/server';
+export type { ApiServer, ApiServerOptions } from './kube/server';
+export { ADMIN_CONTEXT, VIEWER_CONTEXT } from './tls/kubeconfig';
+export { startPrometheus } from './prometheus';
+export type { TrafficEngine, MetricSample } from './traffic';

@@ -1,0 +1,207 @@
+/**
+ * The composition root of the simulated cluster: store + CRDs + controllers + scenario, the
+ * HTTPS Kubernetes API, the traffic engine and its /metrics endpoint, and the kubeconfig.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClusterStore, KubeObject } from './cluster/types';
+import { startControllers } from './controllers';
+import { generateTokens } from './kube/auth';
+import type { Tokens } from './kube/auth';
+import { createClusterStore } from './kube/bootstrap';
+import type { PodTargetResolver } from './kube/server';
+import { startApiServer } from './kube/server';
+import type { KubeStore } from './kube/store';
+import { loadScenario } from './scenarios';
+import { generateCertificates } from './tls/certificates';
+import { renderKubeconfig } from './tls/kubeconfig';
+import { startTraffic } from './traffic';
+import type { TrafficEngine } from './traffic';
+
+export interface MeshSimOptions {
+  scenario: 'bookinfo' | 'scale';
+  namespaces?: number;
+  services?: number;
+  /** 0 or absent: any free port. */
+  apiPort?: number;
+  metricsPort?: number;
+  /** Where to write the kubeconfig; a temp file (removed on stop) when absent. */
+  kubeconfigOut?: string;
+  /** `<namespace>/<deployment>:<port>=<host>:<port>`: that deployment's pods stand for a local server. */
+  podEndpoints?: string[];
+  /** Start the traffic engine (default true). */
+  traffic?: boolean;
+  seed?: number;
+  /** `/version` minor (default "32": the gcloud kubectl dispatcher picks its binary from it). */
+  minorVersion?: string;
+  /** Interval of watch bookmarks when clients ask for them (default 30 s). */
+  bookmarkIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface MeshSim {
+  /** `https://127.0.0.1:<port>` */
+  apiServer: string;
+  /** `http://127.0.0.1:<port>/metrics` */
+  metricsUrl: string;
+  /** Path of the kubeconfig file (contexts mesh-sim-admin, mesh-sim-viewer). */
+  kubeconfig: string;
+  store: ClusterStore;
+  traffic: TrafficEngine;
+  /** The bearer tokens in the kubeconfig. */
+  tokens: Tokens;
+  /** Drops watch history and ends open watches with 410 Expired, so informers relist. */
+  compactWatchCache(): void;
+  stop(): Promise<void>;
+}
+
+interface PodEndpoint {
+  namespace: string;
+  deployment: string;
+  port: number;
+  host: string;
+  targetPort: number;
+}
+
+export function parsePodEndpoint(spec: string): PodEndpoint {
+  const m = /^([a-z0-9-]+)\/([a-z0-9.-]+):(\d+)=([^:=\s]+):(\d+)$/.exec(spec);
+  if (!m)
+    throw new Error(
+      `invalid --pod-endpoint "${spec}": expected <namespace>/<deployment>:<port>=<host>:<port>`,
+    );
+  return {
+    namespace: m[1] ?? '',
+    deployment: m[2] ?? '',
+    port: Number(m[3]),
+    host: m[4] ?? '',
+    targetPort: Number(m[5]),
+  };
+}
+
+function deploymentOfPod(store: KubeStore, pod: KubeObject): string | undefined {
+  const ns = pod.metadata.namespace;
+  for (const ref of pod.metadata.ownerReferences ?? []) {
+    if (ref.kind !== 'ReplicaSet') continue;
+    const rs = store.peek('replicasets.apps', ns, ref.name);
+    const dep = rs?.metadata.ownerReferences?.find((r) => r.kind === 'Deployment');
+    if (dep) return dep.name;
+    const hash = pod.metadata.labels?.['pod-template-hash'];
+    if (hash && ref.name.endsWith(`-${hash}`)) return ref.name.slice(0, -hash.length - 1);
+  }
+  return undefined;
+}
+
+function podTargetResolver(store: KubeStore, specs: string[]): PodTargetResolver {
+  const endpoints = specs.map(parsePodEndpoint);
+  return (pod, port) => {
+    const candidates = endpoints.filter((e) => e.namespace === pod.metadata.namespace && e.port === port);
+    if (candidates.length === 0) return undefined;
+    const dep = deploymentOfPod(store, pod);
+    const hit = candidates.find((e) =>
+      dep ? e.deployment === dep : pod.metadata.name.startsWith(`${e.deployment}-`),
+    );
+    return hit ? { host: hit.host, port: hit.targetPort } : undefined;
+  };
+}
+
+const NOOP_TRAFFIC: TrafficEngine = {
+  renderMetrics: () => '',
+  collect: () => [],
+  seriesCount: () => 0,
+  stop: () => undefined,
+  advance: () => 0,
+  requestCount: () => 0,
+};
+
+export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const store = createClusterStore();
+  const stopControllers = startControllers(store);
+  const scenarioOpts: { scenario: 'bookinfo' | 'scale'; namespaces?: number; services?: number } = {
+    scenario: opts.scenario,
+  };
+  if (opts.namespaces !== undefined) scenarioOpts.namespaces = opts.namespaces;
+  if (opts.services !== undefined) scenarioOpts.services = opts.services;
+  loadScenario(store, scenarioOpts);
+  if (!store.peek('namespaces', undefined, 'istio-system')) {
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
+  }
+
+  const [certs, tokens] = [await generateCertificates(), generateTokens()];
+  const api = await startApiServer({
+    store,
+    tokens,
+    tls: { cert: certs.certPem, key: certs.keyPem },
+    port: opts.apiPort ?? 0,
+    ...(opts.minorVersion ? { minorVersion: opts.minorVersion } : {}),
+    ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
+    podTarget: podTargetResolver(store, opts.podEndpoints ?? []),
+    log,
+  });
+
+  const traffic =
+    opts.traffic === false
+      ? NOOP_TRAFFIC
+      : startTraffic({
+          cluster: store,
+          scenario: opts.scenario,
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        });
+  const metrics = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      const body = traffic.renderMetrics();
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(body);
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    metrics.once('error', reject);
+    metrics.listen(opts.metricsPort ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const metricsPort = (metrics.address() as AddressInfo).port;
+
+  let tempDir: string | undefined;
+  let kubeconfig = opts.kubeconfigOut;
+  if (!kubeconfig) {
+    tempDir = mkdtempSync(join(tmpdir(), 'mesh-sim-'));
+    kubeconfig = join(tempDir, 'kubeconfig');
+  }
+  writeFileSync(kubeconfig, renderKubeconfig({ server: api.url, caPem: certs.caPem, tokens }), {
+    mode: 0o600,
+  });
+
+  let stopped = false;
+  return {
+    apiServer: api.url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    kubeconfig,
+    store,
+    traffic,
+    tokens,
+    compactWatchCache: () => store.compact(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      traffic.stop();
+      stopControllers();
+      await Promise.all([
+        api.close(),
+        new Promise<void>((r) => {
+          metrics.close(() => r());
+          metrics.closeAllConnections();
+        }),
+      ]);
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
