@@ -120,13 +120,24 @@ export const GraphQuery = z.object({
   namespaces: z
     .string()
     .min(1, 'namespaces: give at least one namespace, e.g. ?namespaces=bookinfo')
-    .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
   graphType: GraphType.default('versionedApp'),
   duration: z
     .string()
     .regex(/^\d+[smh]$/, 'duration: use a number followed by s, m or h, e.g. 60s or 5m')
     .default('60s'),
-  idleNodes: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  injectServiceNodes: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  idleNodes: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  injectServiceNodes: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 export type GraphQuery = z.infer<typeof GraphQuery>;

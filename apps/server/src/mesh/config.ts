@@ -1,0 +1,152 @@
+import type { IstioObject, K8sObject, MeshConfig, ServicePort, WorkloadInfo } from './types';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+const strings = (v: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(rec(v))) if (typeof x === 'string') out[k] = x;
+  return out;
+};
+
+/** The objects the cache holds, by resource key (see kube/resources.ts). */
+export interface ObjectLists {
+  namespaces: K8sObject[];
+  services: K8sObject[];
+  pods: K8sObject[];
+  deployments: K8sObject[];
+  virtualservices: K8sObject[];
+  destinationrules: K8sObject[];
+  gateways: K8sObject[];
+  serviceentries: K8sObject[];
+  sidecars: K8sObject[];
+  peerauthentications: K8sObject[];
+  authorizationpolicies: K8sObject[];
+  requestauthentications: K8sObject[];
+}
+
+export const appOf = (labels: Record<string, string>): string | undefined =>
+  labels.app ?? labels['app.kubernetes.io/name'] ?? labels['service.istio.io/canonical-name'];
+export const versionOf = (labels: Record<string, string>): string | undefined =>
+  labels.version ?? labels['app.kubernetes.io/version'] ?? labels['service.istio.io/canonical-revision'];
+
+/** A pod runs an Istio proxy: injected (status annotation or istio-proxy container) or a gateway. */
+export function podHasProxy(pod: K8sObject): boolean {
+  if (pod.metadata.annotations?.['sidecar.istio.io/status']) return true;
+  const containers = Array.isArray(rec(pod.spec).containers) ? (rec(pod.spec).containers as unknown[]) : [];
+  return containers.some((c) => rec(c).name === 'istio-proxy');
+}
+
+const isGatewayLabels = (labels: Record<string, string>): boolean =>
+  labels.istio === 'ingressgateway' ||
+  labels.istio === 'egressgateway' ||
+  labels['gateway.istio.io/managed'] !== undefined;
+
+function injectionEnabled(
+  nsLabels: Record<string, string>,
+  template: K8sObject['metadata'] | undefined,
+): boolean {
+  const podOptIn =
+    template?.labels?.['sidecar.istio.io/inject'] ?? template?.annotations?.['sidecar.istio.io/inject'];
+  if (podOptIn === 'false') return false;
+  if (podOptIn === 'true') return true;
+  return nsLabels['istio-injection'] === 'enabled' || nsLabels['istio.io/rev'] !== undefined;
+}
+
+/** Deployments (and pods no Deployment owns) as workloads, with whether they carry a sidecar. */
+export function deriveWorkloads(
+  lists: Pick<ObjectLists, 'namespaces' | 'pods' | 'deployments'>,
+): WorkloadInfo[] {
+  const nsLabels = new Map(lists.namespaces.map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+  const claimed = new Set<K8sObject>();
+  const out: WorkloadInfo[] = [];
+  for (const d of lists.deployments) {
+    const namespace = d.metadata.namespace ?? 'default';
+    const spec = rec(d.spec);
+    const template = rec(spec.template);
+    const tmeta = rec(template.metadata) as K8sObject['metadata'];
+    const labels = strings(tmeta.labels);
+    const selector = strings(rec(spec.selector).matchLabels);
+    const pods = lists.pods.filter(
+      (p) =>
+        p.metadata.namespace === namespace &&
+        Object.keys(selector).length > 0 &&
+        Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+    );
+    for (const p of pods) claimed.add(p);
+    const hasSidecar =
+      isGatewayLabels(labels) ||
+      (pods.length > 0 ? pods.some(podHasProxy) : injectionEnabled(nsLabels.get(namespace) ?? {}, tmeta));
+    out.push({
+      name: d.metadata.name,
+      namespace,
+      kind: 'Deployment',
+      labels,
+      app: appOf(labels),
+      version: versionOf(labels),
+      hasSidecar,
+      replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
+      availableReplicas:
+        typeof rec(d.status).availableReplicas === 'number' ? (rec(d.status).availableReplicas as number) : 0,
+      pods: pods.map((p) => p.metadata.name),
+    });
+  }
+  for (const p of lists.pods) {
+    if (claimed.has(p)) continue;
+    const labels = p.metadata.labels ?? {};
+    out.push({
+      name: p.metadata.name,
+      namespace: p.metadata.namespace ?? 'default',
+      kind: 'Pod',
+      labels,
+      app: appOf(labels),
+      version: versionOf(labels),
+      hasSidecar: isGatewayLabels(labels) || podHasProxy(p),
+      replicas: 1,
+      availableReplicas: rec(p.status).phase === 'Running' ? 1 : 0,
+      pods: [p.metadata.name],
+    });
+  }
+  return out;
+}
+
+const istio = (kind: string, objects: K8sObject[]): IstioObject[] =>
+  objects.map((o) => ({ ...o, kind: o.kind ?? kind, spec: rec(o.spec) }));
+
+/** The graph's view of configuration, from the cached objects. */
+export function meshConfigFromObjects(lists: ObjectLists): MeshConfig {
+  return {
+    namespaces: lists.namespaces.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
+    services: lists.services.map((s) => {
+      const spec = rec(s.spec);
+      const selector = isRecord(spec.selector) ? strings(spec.selector) : undefined;
+      const ports: ServicePort[] = (Array.isArray(spec.ports) ? spec.ports : []).map((p) => {
+        const r = rec(p);
+        return {
+          name: typeof r.name === 'string' ? r.name : undefined,
+          port: typeof r.port === 'number' ? r.port : 0,
+          protocol: typeof r.protocol === 'string' ? r.protocol : undefined,
+          appProtocol: typeof r.appProtocol === 'string' ? r.appProtocol : undefined,
+        };
+      });
+      return {
+        name: s.metadata.name,
+        namespace: s.metadata.namespace ?? 'default',
+        labels: s.metadata.labels ?? {},
+        selector,
+        ports,
+        type: typeof spec.type === 'string' ? spec.type : undefined,
+        clusterIP: typeof spec.clusterIP === 'string' ? spec.clusterIP : undefined,
+      };
+    }),
+    workloads: deriveWorkloads(lists),
+    virtualServices: istio('VirtualService', lists.virtualservices),
+    destinationRules: istio('DestinationRule', lists.destinationrules),
+    gateways: istio('Gateway', lists.gateways),
+    serviceEntries: istio('ServiceEntry', lists.serviceentries),
+    sidecars: istio('Sidecar', lists.sidecars),
+    peerAuthentications: istio('PeerAuthentication', lists.peerauthentications),
+    authorizationPolicies: istio('AuthorizationPolicy', lists.authorizationpolicies),
+    requestAuthentications: istio('RequestAuthentication', lists.requestauthentications),
+  };
+}
