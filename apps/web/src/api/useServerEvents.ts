@@ -13,12 +13,11 @@ const CHANGE_EVENTS = ['message', 'change', 'config', 'topology', 'istio', 'reso
  */
 export function useServerEvents(enabled: boolean): ServerEventsState {
   const queryClient = useQueryClient();
-  const [state, setState] = useState<ServerEventsState>('off');
+  const [state, setState] = useState<ServerEventsState>('connecting');
 
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
     const source = new EventSource('/api/events');
-    setState('connecting');
     // PERFORMANCE: a rollout fires a burst of events; one invalidation per animation frame is plenty.
     let scheduled = 0;
     const handleChange = () => {
@@ -37,7 +36,6 @@ export function useServerEvents(enabled: boolean): ServerEventsState {
     return () => {
       cancelAnimationFrame(scheduled);
       source.close();
-      setState('off');
     };
   }, [enabled, queryClient]);
 

@@ -36,6 +36,7 @@ describe('toElements', () => {
     expect(data(elements, 'reviews-v2')).toEqual({
       id: 'reviews-v2',
       parent: 'box:reviews',
+      name: 'v2',
       label: 'v2',
       nodeType: 'app',
       health: 'degraded',
@@ -48,7 +49,8 @@ describe('toElements', () => {
     });
     expect(data(elements, 'box:reviews')).toMatchObject({ label: 'reviews', isBox: true });
     expect(data(elements, 'svc:reviews')).toMatchObject({
-      label: 'reviews',
+      name: 'reviews',
+      label: 'reviews\nVS · TS',
       nodeType: 'service',
       badges: 'VS · TS',
     });

@@ -20,6 +20,9 @@ export const FAILURE_ERROR_RATE = 0.1;
 export interface NodeData {
   id: string;
   parent?: string;
+  /** The name drawn on the node. */
+  name: string;
+  /** What the canvas prints: the name, and the badges on a second line. */
   label: string;
   nodeType: GraphNode['nodeType'];
   health: GraphNode['health'];
@@ -118,16 +121,19 @@ export function toElements(graph: GraphResponse, options: ElementsOptions): Elem
     if (hidden?.has(node.id)) continue;
     const parentNode = node.parent ? byId.get(node.parent) : undefined;
     const parentVisible = parentNode !== undefined && !hidden?.has(parentNode.id);
+    const name = nodeCanvasName(node, parentVisible ? parentNode : undefined);
+    const badges = node.badges.join(' · ');
     const data: NodeData = {
       id: node.id,
-      label: nodeCanvasName(node, parentVisible ? parentNode : undefined),
+      name,
+      label: badges ? `${name}\n${badges}` : name,
       nodeType: node.nodeType,
       health: node.health,
       namespace: node.namespace,
       isBox: node.isBox ?? false,
       idle: node.isIdle ?? false,
       hasSidecar: node.hasSidecar,
-      badges: node.badges.join(' · '),
+      badges,
       found: found?.has(node.id) ?? false,
     };
     if (parentVisible) data.parent = parentNode.id;

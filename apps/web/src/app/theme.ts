@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useState } from 'react';
+
+export type Theme = 'light' | 'dark';
+const STORAGE_KEY = 'sextant.theme';
+
+function systemTheme(): Theme {
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+function storedTheme(): Theme | null {
+  try {
+    const value = window.localStorage.getItem(STORAGE_KEY);
+    return value === 'light' || value === 'dark' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Applies the theme before React renders, so the first paint already has the right colours. */
+export function applyInitialTheme(): Theme {
+  const theme = storedTheme() ?? systemTheme();
+  document.documentElement.dataset.theme = theme;
+  return theme;
+}
+
+/**
+ * The colour theme: the person's explicit choice when they made one, otherwise the system's
+ * `prefers-color-scheme`, followed live.
+ */
+export function useTheme(): { theme: Theme; toggleTheme: () => void } {
+  const [theme, setTheme] = useState<Theme>(() => storedTheme() ?? systemTheme());
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    const query = window.matchMedia?.('(prefers-color-scheme: dark)');
+    if (!query) return;
+    const handleChange = () => {
+      if (!storedTheme()) setTheme(query.matches ? 'dark' : 'light');
+    };
+    query.addEventListener('change', handleChange);
+    return () => query.removeEventListener('change', handleChange);
+  }, []);
+
+  const toggleTheme = useCallback(() => {
+    setTheme((current) => {
+      const next = current === 'dark' ? 'light' : 'dark';
+      try {
+        window.localStorage.setItem(STORAGE_KEY, next);
+      } catch {
+        // Private browsing may refuse storage; the toggle still works for this page.
+      }
+      return next;
+    });
+  }, []);
+
+  return { theme, toggleTheme };
+}
