@@ -21,7 +21,7 @@ import {
   openApiRoot,
 } from './discovery';
 import { mediaType, parseBody, readBody, sendError, sendJson, sendText } from './http';
-import { asRecord, isRecord } from './objects';
+import { asRecord, clone, isRecord } from './objects';
 import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { handlePortForward } from './portforward';
 import { decodeSelfSubjectAccessReview } from './protobuf';
@@ -554,7 +554,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         sendJson(res, 201, present(info, rp.version, created));
         return;
       }
-      const current = present(info, rp.version, existing);
+      const current = clone(present(info, rp.version, existing));
       const merged = serverSideApply(current, applied.get(key), config) as KubeObject;
       merged.metadata.resourceVersion = existing.metadata.resourceVersion;
       const out =
@@ -573,7 +573,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       sendJson(res, 200, scaleOf(applyScale(gr, existing, patched, dryRun)));
       return;
     }
-    const current = present(info, rp.version, existing);
+    const current = clone(present(info, rp.version, existing));
     let patched: unknown;
     if (ct === 'application/json-patch+json') patched = jsonPatch(current, body);
     else if (ct === 'application/merge-patch+json') patched = mergePatch(current, body);
