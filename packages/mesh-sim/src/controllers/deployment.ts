@@ -20,13 +20,23 @@ import {
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
+/** PERFORMANCE: the template changes only with the generation; hashing it on every status event is waste. */
+const hashes = new Map<string, string>();
+function hashOf(deployment: KubeObject, template: unknown): string {
+  const key = `${deployment.metadata.uid ?? ''}/${deployment.metadata.generation ?? 0}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    if (hashes.size > 50_000) hashes.clear();
+    hash = templateHash(template);
+    hashes.set(key, hash);
+  }
+  return hash;
+}
+
 export function reconcileDeployment(ctx: ControllerContext, namespace: string, name: string): void {
   const { store } = ctx;
-  const deployment = store.get(DEPLOYMENTS, namespace, name);
-  const owned = ctx.index.objects(store, REPLICASETS, namespace).filter((rs) => {
-    const owner = controllerOf(rs);
-    return owner?.kind === 'Deployment' && owner.name === name;
-  });
+  const deployment = ctx.read(DEPLOYMENTS, namespace, name);
+  const owned = ctx.index.ownedBy(ctx, REPLICASETS, namespace, 'Deployment', name);
 
   // Gone, or re-created under the same name: the old ReplicaSets are garbage.
   const stale = owned.filter((rs) => controllerOf(rs)?.uid !== deployment?.metadata.uid);
@@ -37,7 +47,7 @@ export function reconcileDeployment(ctx: ControllerContext, namespace: string, n
   const spec = asRecord(deployment.spec);
   const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const template = asRecord(spec.template);
-  const hash = templateHash(template);
+  const hash = hashOf(deployment, template);
   const rsName = `${name}-${hash}`;
   const maxRevision = Math.max(
     0,
@@ -72,6 +82,8 @@ export function reconcileDeployment(ctx: ControllerContext, namespace: string, n
     store.update(REPLICASETS, next);
   }
 
+  // A ReplicaSet created just now reports its pods in a moment; its status event brings us back.
+  if (current.status === undefined) return;
   updateStatus(ctx, deployment, replicas, current, old);
 }
 

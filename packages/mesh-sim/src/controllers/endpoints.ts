@@ -10,8 +10,8 @@ import { isReady } from './pod';
 
 export function reconcileEndpoints(ctx: ControllerContext, namespace: string, name: string): void {
   const { store } = ctx;
-  const service = store.get(SERVICES, namespace, name);
-  const existing = store.get(ENDPOINTS, namespace, name);
+  const service = ctx.read(SERVICES, namespace, name);
+  const existing = ctx.read(ENDPOINTS, namespace, name);
   if (service === undefined) {
     if (existing !== undefined) store.delete(ENDPOINTS, namespace, name);
     return;
@@ -21,8 +21,7 @@ export function reconcileEndpoints(ctx: ControllerContext, namespace: string, na
   if (Object.keys(selector).length === 0) return;
 
   const pods = ctx.index
-    .objects(store, PODS, namespace)
-    .filter((pod) => labelsMatch(selector, pod.metadata.labels))
+    .objects(ctx, PODS, namespace, (entry) => labelsMatch(selector, entry.labels))
     .filter(
       (pod) => typeof asRecord(pod.status).podIP === 'string' && pod.metadata.deletionTimestamp === undefined,
     );

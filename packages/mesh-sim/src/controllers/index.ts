@@ -39,9 +39,13 @@ export function startControllers(store: ClusterStore): () => void {
   let draining = false;
   let stopped = false;
 
+  // PERFORMANCE: the API server's store can hand out its frozen objects without copying them
+  // (`peek`, not part of the ClusterStore contract); controllers read far more than they write.
+  const peek = (store as Partial<{ peek: ClusterStore['get'] }>).peek;
   const ctx: ControllerContext = {
     store,
     index,
+    read: typeof peek === 'function' ? peek.bind(store) : store.get.bind(store),
     enqueue: (kind, namespace, name) => queue.add(`${kind}\u0000${namespace}\u0000${name}`),
     allocatePodIp: () => {
       // 10.244.128.0/17: clear of the range the API server's own pod defaults use.

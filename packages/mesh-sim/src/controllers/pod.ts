@@ -3,6 +3,7 @@
  * container (kubectl port-forward refuses pods that are not Running). Also the injector's
  * admission step for pods created directly rather than by a ReplicaSet.
  */
+import { createHash } from 'node:crypto';
 import type { KubeObject } from '../cluster/types';
 import { NAMESPACES, PODS, type ControllerContext } from './context';
 import { injectSidecar, isInjected, shouldInject } from './injection';
@@ -27,30 +28,38 @@ function sameNames(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-/** Gives the pod a Running status unless it already has a complete one; returns the pod as stored. */
-export function ensureRunning(ctx: ControllerContext, pod: KubeObject): KubeObject {
+/** Whether the pod already has the status the kubelet would give it. */
+function hasRunningStatus(pod: KubeObject): boolean {
+  const spec = asRecord(pod.spec);
+  const status = asRecord(pod.status);
+  return (
+    status.phase === 'Running' &&
+    typeof status.podIP === 'string' &&
+    sameNames(names(status.containerStatuses), names(spec.containers)) &&
+    sameNames(names(status.initContainerStatuses), names(spec.initContainers)) &&
+    isReady(pod)
+  );
+}
+
+/** The kubelet's status for a pod whose containers all started; keeps an IP it already has. */
+export function runningStatus(ctx: ControllerContext, pod: KubeObject): Json {
   const spec = asRecord(pod.spec);
   const status = asRecord(pod.status);
   const containers = asArray(spec.containers).map(asRecord);
   const initContainers = asArray(spec.initContainers).map(asRecord);
-  const complete =
-    status.phase === 'Running' &&
-    typeof status.podIP === 'string' &&
-    sameNames(names(status.containerStatuses), names(containers)) &&
-    sameNames(names(status.initContainerStatuses), names(initContainers)) &&
-    isReady(pod);
-  if (complete) return pod;
-
   const time = now();
   const podIP = typeof status.podIP === 'string' ? status.podIP : ctx.allocatePodIp();
+  const hostIP = typeof status.hostIP === 'string' ? status.hostIP : HOST_IP;
   const startedAt = typeof status.startTime === 'string' ? status.startTime : time;
-  const containerId = (name: string): string =>
-    `containerd://${pod.metadata.uid ?? ''}-${name}`.replace(/[^a-z0-9:/-]/g, '');
+  const containerId = (name: unknown): string =>
+    `containerd://${createHash('sha256')
+      .update(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}/${String(name)}`)
+      .digest('hex')}`;
   const next: Json = {
     ...status,
     phase: 'Running',
-    hostIP: typeof status.hostIP === 'string' ? status.hostIP : HOST_IP,
-    hostIPs: [{ ip: typeof status.hostIP === 'string' ? status.hostIP : HOST_IP }],
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
     podIP,
     podIPs: [{ ip: podIP }],
     startTime: startedAt,
@@ -67,7 +76,7 @@ export function ensureRunning(ctx: ControllerContext, pod: KubeObject): KubeObje
       name: c.name,
       image: c.image,
       imageID: '',
-      containerID: containerId(asString(c.name) ?? ''),
+      containerID: containerId(c.name),
       ready: true,
       started: true,
       restartCount: 0,
@@ -79,20 +88,24 @@ export function ensureRunning(ctx: ControllerContext, pod: KubeObject): KubeObje
       name: c.name,
       image: c.image,
       imageID: '',
-      containerID: containerId(asString(c.name) ?? ''),
+      containerID: containerId(c.name),
       ready: true,
       restartCount: 0,
       state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: startedAt } },
     }));
   } else delete next.initContainerStatuses;
+  return next;
+}
 
-  const current = { ...pod, spec: { ...spec, nodeName: spec.nodeName ?? NODE_NAME } };
-  if (spec.nodeName === undefined) {
+/** Gives the pod a Running status unless it already has a complete one; returns the pod as stored. */
+export function ensureRunning(ctx: ControllerContext, pod: KubeObject): KubeObject {
+  if (hasRunningStatus(pod) && asRecord(pod.spec).nodeName !== undefined) return pod;
+  let current = pod;
+  if (asRecord(pod.spec).nodeName === undefined) {
     // nodeName lives in spec: a main-resource write, like the scheduler's binding.
-    const bound = ctx.store.update(PODS, current);
-    return ctx.store.updateStatus(PODS, { ...bound, status: next });
+    current = ctx.store.update(PODS, { ...pod, spec: { ...asRecord(pod.spec), nodeName: NODE_NAME } });
   }
-  return ctx.store.updateStatus(PODS, { ...current, status: next });
+  return ctx.store.updateStatus(PODS, { ...current, status: runningStatus(ctx, current) });
 }
 
 /**
@@ -100,11 +113,11 @@ export function ensureRunning(ctx: ControllerContext, pod: KubeObject): KubeObje
  * for sidecars, then run it. Called only for ADDED events: injection is an admission step.
  */
 export function admitPod(ctx: ControllerContext, namespace: string, name: string): void {
-  let pod = ctx.store.get(PODS, namespace, name);
+  let pod = ctx.read(PODS, namespace, name);
   if (pod === undefined) return;
   const owned = pod.metadata.ownerReferences?.some((r) => r.controller === true) ?? false;
   if (!owned && !isInjected(pod)) {
-    const ns = ctx.store.get(NAMESPACES, undefined, namespace);
+    const ns = ctx.read(NAMESPACES, undefined, namespace);
     if (shouldInject(ns, { labels: pod.metadata.labels, annotations: pod.metadata.annotations })) {
       pod = ctx.store.update(PODS, injectSidecar(pod));
     }

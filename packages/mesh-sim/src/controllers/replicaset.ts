@@ -12,15 +12,12 @@ import {
   stringMap,
   type Json,
 } from './objects';
-import { ensureRunning, isReady } from './pod';
+import { ensureRunning, isReady, NODE_NAME, runningStatus } from './pod';
 
 export function reconcileReplicaSet(ctx: ControllerContext, namespace: string, name: string): void {
   const { store } = ctx;
-  const rs = store.get(REPLICASETS, namespace, name);
-  const owned = ctx.index.objects(store, PODS, namespace).filter((pod) => {
-    const owner = controllerOf(pod);
-    return owner?.kind === 'ReplicaSet' && owner.name === name;
-  });
+  const rs = ctx.read(REPLICASETS, namespace, name);
+  const owned = ctx.index.ownedBy(ctx, PODS, namespace, 'ReplicaSet', name);
   const stale = owned.filter((pod) => controllerOf(pod)?.uid !== rs?.metadata.uid);
   for (const pod of stale) deletePod(ctx, pod);
   if (rs === undefined) return;
@@ -87,15 +84,19 @@ function createPod(ctx: ControllerContext, rs: KubeObject): KubeObject {
       serviceAccount,
     },
   };
-  const ns = ctx.store.get(NAMESPACES, undefined, namespace);
+  const ns = ctx.read(NAMESPACES, undefined, namespace);
   if (shouldInject(ns, { labels, annotations })) pod = injectSidecar(pod);
 
   // generateName collisions are possible in principle; a few tries make them practically impossible.
   let name = `${rs.metadata.name}-${randomSuffix(5)}`;
-  for (let attempt = 0; attempt < 5 && ctx.store.get(PODS, namespace, name) !== undefined; attempt++) {
+  for (let attempt = 0; attempt < 5 && ctx.read(PODS, namespace, name) !== undefined; attempt++) {
     name = `${rs.metadata.name}-${randomSuffix(5)}`;
   }
-  const created = ctx.store.create(PODS, { ...pod, metadata: { ...pod.metadata, name } });
+  pod = { ...pod, metadata: { ...pod.metadata, name } };
+  // Scheduled and started in the same write: one event per pod instead of three.
+  pod.spec = { ...asRecord(pod.spec), nodeName: NODE_NAME };
+  pod.status = runningStatus(ctx, pod);
+  const created = ctx.store.create(PODS, pod);
   ctx.index.add(PODS, created);
   return ensureRunning(ctx, created);
 }

@@ -64,14 +64,14 @@ export function decodeSelfSubjectAccessReview(body: Buffer): SelfSubjectAccessRe
   return result;
 }
 
-function readStrings<T extends object>(message: Buffer, names: Record<number, keyof T>): T {
+function readStrings(message: Buffer, names: Record<number, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, values] of readFields(message)) {
     const name = names[field];
     const value = values[values.length - 1];
-    if (name !== undefined && value !== undefined) out[String(name)] = value.toString('utf8');
+    if (name !== undefined && value !== undefined) out[name] = value.toString('utf8');
   }
-  return out as T;
+  return out;
 }
 
 /**

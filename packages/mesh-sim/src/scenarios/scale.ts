@@ -1,0 +1,156 @@
+/**
+ * A generated mesh for benchmarks: namespaces `scale-0..N-1`, each with services `svc-0..M-1`
+ * (Deployment `svc-<j>-v1`, plus `svc-<j>-v2` for every third service). The call graph is a
+ * layered fan-out like real service meshes: a few entry services call 2–4 services of the
+ * next layer, about four layers deep; a few calls cross into the next namespace; edges only
+ * go to deeper layers or higher namespaces, so there are no cycles.
+ *
+ * The traffic model reads the graph from two Deployment annotations:
+ * `sim.sextant.io/calls` (comma-separated `<service>.<namespace>`) and, on entry workloads
+ * only, `sim.sextant.io/rps` (requests per second the workload originates).
+ */
+import type { ClusterStore, KubeObject } from '../cluster/types';
+import { applyManifests, ensureNamespace } from './manifests';
+
+export const CALLS_ANNOTATION = 'sim.sextant.io/calls';
+export const RPS_ANNOTATION = 'sim.sextant.io/rps';
+export const DEFAULT_NAMESPACES = 5;
+export const DEFAULT_SERVICES = 10;
+const PORT = 9080;
+const DEPTH = 4;
+
+export interface ServicePlan {
+  name: string;
+  depth: number;
+  versions: string[];
+  /** `<service>.<namespace>` */
+  calls: string[];
+  /** Requests per second originated (entry services only). */
+  rps?: number;
+}
+
+export interface NamespacePlan {
+  name: string;
+  injected: boolean;
+  services: ServicePlan[];
+}
+
+/** A small deterministic PRNG (mulberry32): the same flags give the same mesh. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, items: T[]): T | undefined {
+  return items[Math.floor(rand() * items.length)];
+}
+
+/** The plan of the whole mesh (pure; exported for tests and for readers of the topology). */
+export function planScaleMesh(namespaces: number, services: number): NamespacePlan[] {
+  const plans: NamespacePlan[] = [];
+  for (let i = 0; i < namespaces; i++) {
+    const rand = random(1000 + i);
+    const name = `scale-${i}`;
+    const entries = Math.min(services, Math.max(1, Math.round(services * 0.1)));
+    const list: ServicePlan[] = [];
+    for (let j = 0; j < services; j++) {
+      const depth =
+        j < entries ? 0 : 1 + Math.floor(((j - entries) * (DEPTH - 1)) / Math.max(1, services - entries));
+      const plan: ServicePlan = {
+        name: `svc-${j}`,
+        depth,
+        versions: j % 3 === 0 ? ['v1', 'v2'] : ['v1'],
+        calls: [],
+      };
+      if (depth === 0) plan.rps = 5 + Math.floor(rand() * 16);
+      list.push(plan);
+    }
+    const layer = (d: number): ServicePlan[] => list.filter((s) => s.depth === d);
+    const fq = (s: ServicePlan): string => `${s.name}.${name}`;
+    // Every service below the entries has at least one caller…
+    for (let d = 1; d < DEPTH; d++) {
+      for (const callee of layer(d)) {
+        const caller = pick(rand, layer(d - 1));
+        if (caller !== undefined && !caller.calls.includes(fq(callee))) caller.calls.push(fq(callee));
+      }
+    }
+    // …and every caller fans out to 2–4 services of the next layer when it has that many.
+    for (let d = 0; d < DEPTH - 1; d++) {
+      const next = layer(d + 1);
+      for (const caller of layer(d)) {
+        const fanOut = Math.min(next.length, 2 + Math.floor(rand() * 3));
+        for (let tries = 0; caller.calls.length < fanOut && tries < 20; tries++) {
+          const callee = pick(rand, next);
+          if (callee !== undefined && !caller.calls.includes(fq(callee))) caller.calls.push(fq(callee));
+        }
+      }
+    }
+    plans.push({
+      name,
+      injected: !(i % 10 === 9 || (namespaces >= 3 && namespaces < 10 && i === namespaces - 1)),
+      services: list,
+    });
+  }
+  // Some entry services also call into the next namespace's first layer (never backwards: no cycles).
+  for (let i = 0; i + 1 < plans.length; i += 3) {
+    const entry = plans[i]?.services.find((s) => s.depth === 0);
+    const target = plans[i + 1]?.services.find((s) => s.depth === 1);
+    if (entry !== undefined && target !== undefined) entry.calls.push(`${target.name}.scale-${i + 1}`);
+  }
+  return plans;
+}
+
+function objectsFor(ns: NamespacePlan, service: ServicePlan): KubeObject[] {
+  const app = service.name;
+  const objects: KubeObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: app, namespace: ns.name, labels: { app, service: app } },
+      spec: { selector: { app }, ports: [{ name: 'http', port: PORT, targetPort: PORT, protocol: 'TCP' }] },
+    },
+  ];
+  for (const version of service.versions) {
+    const annotations: Record<string, string> = { [CALLS_ANNOTATION]: service.calls.join(',') };
+    if (service.rps !== undefined) annotations[RPS_ANNOTATION] = String(service.rps);
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `${app}-${version}`, namespace: ns.name, labels: { app, version }, annotations },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app, version } },
+        template: {
+          metadata: { labels: { app, version } },
+          spec: {
+            containers: [
+              {
+                name: app,
+                image: 'docker.io/sextant/sim-workload:1.0',
+                ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
+  return objects;
+}
+
+export function loadScale(
+  store: ClusterStore,
+  namespaces = DEFAULT_NAMESPACES,
+  services = DEFAULT_SERVICES,
+): void {
+  for (const ns of planScaleMesh(namespaces, services)) {
+    ensureNamespace(store, ns.name, ns.injected ? { 'istio-injection': 'enabled' } : {});
+    for (const service of ns.services) applyManifests(store, objectsFor(ns, service));
+  }
+}
