@@ -4,8 +4,8 @@ import { queryKeys } from './queries';
 
 export type ServerEventsState = 'off' | 'connecting' | 'open' | 'error';
 
-/** Event names the server may send on `/api/events`; unnamed `message` events count as changes too. */
-const CHANGE_EVENTS = ['message', 'change', 'config', 'topology', 'istio', 'resource'] as const;
+/** `/api/events` sends `change` events (ChangeEvent in @sextant/shared); unnamed ones count as changes too. */
+const CHANGE_EVENTS = ['change', 'message'] as const;
 
 /**
  * Subscribes to `/api/events` (Server-Sent Events) while `enabled`, and invalidates the queries a
@@ -18,15 +18,15 @@ export function useServerEvents(enabled: boolean): ServerEventsState {
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
     const source = new EventSource('/api/events');
-    // PERFORMANCE: a rollout fires a burst of events; one invalidation per animation frame is plenty.
-    let scheduled = 0;
+    // PERFORMANCE: a rollout fires a burst of events; invalidate at most once a second, after the burst starts.
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const handleChange = () => {
-      if (scheduled) return;
-      scheduled = requestAnimationFrame(() => {
-        scheduled = 0;
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
         void queryClient.invalidateQueries({ queryKey: queryKeys.graphAll });
         void queryClient.invalidateQueries({ queryKey: queryKeys.namespaces });
-      });
+      }, 1000);
     };
     const handleOpen = () => setState('open');
     const handleError = () => setState(source.readyState === EventSource.CLOSED ? 'error' : 'connecting');
@@ -34,7 +34,7 @@ export function useServerEvents(enabled: boolean): ServerEventsState {
     source.addEventListener('error', handleError);
     for (const name of CHANGE_EVENTS) source.addEventListener(name, handleChange);
     return () => {
-      cancelAnimationFrame(scheduled);
+      clearTimeout(timer);
       source.close();
     };
   }, [enabled, queryClient]);

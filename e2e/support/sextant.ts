@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { freePort, startProcess, waitForHttp } from './processes';
+import { SERVER_DIR, TSX_BIN } from './paths';
+
+export interface RunningSextant {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+async function startCli(args: string[], readyTimeoutMs: number): Promise<RunningSextant> {
+  const port = await freePort();
+  const started = startProcess(TSX_BIN, [join(SERVER_DIR, 'src/cli.ts'), ...args, '--port', String(port)], {
+    cwd: SERVER_DIR,
+    env: { NO_COLOR: '1', BROWSER: 'none' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/api/namespaces`, started, readyTimeoutMs);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return { url, output: started.output, stop: started.stop };
+}
+
+/** `sextant demo`: the simulated bookinfo mesh, its traffic, a real Prometheus, and the built web app. */
+export function startDemo(): Promise<RunningSextant> {
+  return startCli(['demo'], 150_000);
+}
+
+/** `sextant serve` against a cluster, e.g. mesh-sim, with the given Prometheus URL. */
+export function startServe(options: {
+  kubeconfig: string;
+  context?: string;
+  prometheusUrl: string;
+}): Promise<RunningSextant> {
+  return startCli(
+    [
+      'serve',
+      '--kubeconfig',
+      options.kubeconfig,
+      '--context',
+      options.context ?? 'mesh-sim-admin',
+      '--prometheus-url',
+      options.prometheusUrl,
+      '--host',
+      '127.0.0.1',
+    ],
+    90_000,
+  );
+}
