@@ -52,11 +52,13 @@ export const RESOURCES = [
   sec('requestauthentications', 'RequestAuthentication'),
 ] as const satisfies readonly ResourceDef[];
 
-export type ResourceKey = (typeof RESOURCES)[number]['plural'];
+/** One of the watched kinds, with its plural narrowed to a ResourceKey. */
+export type Resource = (typeof RESOURCES)[number];
+export type ResourceKey = Resource['plural'];
 
-export const ISTIO_RESOURCES: ResourceDef[] = RESOURCES.filter((r) => r.istio);
+export const ISTIO_RESOURCES: Resource[] = RESOURCES.filter((r) => r.istio);
 
-export function resourceByPlural(plural: string): ResourceDef | undefined {
+export function resourceByPlural(plural: string): Resource | undefined {
   return RESOURCES.find((r) => r.plural === plural);
 }
 

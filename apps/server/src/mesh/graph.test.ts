@@ -80,6 +80,16 @@ function bookinfoConfig(): MeshConfig {
           },
         ],
       }),
+      istio('VirtualService', 'bookinfo', 'bookinfo', {
+        hosts: ['*'],
+        gateways: ['bookinfo-gateway'],
+        http: [
+          {
+            match: [{ uri: { exact: '/productpage' } }],
+            route: [{ destination: { host: 'productpage', port: { number: 9080 } } }],
+          },
+        ],
+      }),
       istio('VirtualService', 'bookinfo', 'details', {
         hosts: ['details.bookinfo.svc.cluster.local'],
         http: [
@@ -369,6 +379,8 @@ describe('buildGraph, versionedApp with service nodes', () => {
     });
     expect(node('svc:bookinfo:details')?.badges).toEqual(['FI', 'TO', 'VS']);
     expect(node('svc:bookinfo:ratings')?.badges).toEqual(['CB']);
+    // The gateway's catch-all VirtualService (hosts "*") is no rule about productpage.
+    expect(node('svc:bookinfo:productpage')?.badges).toEqual([]);
     expect(node('app:curl:curl')).toMatchObject({ hasSidecar: false, badges: ['MS'], health: 'healthy' });
     expect(node('app:istio-system:istio-ingressgateway')?.badges).toEqual(['GW']);
     expect(node('app:istio-system:istio-ingressgateway')?.config).toEqual([

@@ -21,11 +21,17 @@ export const refOf = (o: IstioObject): ConfigRef => ({
   name: o.metadata.name,
 });
 
-/** VirtualServices whose `hosts` cover the service (resolved in each VirtualService's namespace). */
+/**
+ * VirtualServices whose `hosts` name the service (resolved in each VirtualService's namespace).
+ * Wildcard hosts (`*`, `*.example.com`) are left out: they are a gateway's catch-all routing
+ * (bookinfo-gateway's `hosts: ["*"]`), not rules about this service.
+ */
 export function virtualServicesFor(config: MeshConfig, service: string, namespace: string): IstioObject[] {
   const fqdn = serviceFqdn(service, namespace);
   return config.virtualServices.filter((vs) =>
-    asArray(vs.spec?.hosts).some((h) => typeof h === 'string' && hostMatches(resolveHost(h, nsOf(vs)), fqdn)),
+    asArray(vs.spec?.hosts).some(
+      (h) => typeof h === 'string' && !h.includes('*') && hostMatches(resolveHost(h, nsOf(vs)), fqdn),
+    ),
   );
 }
 

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { startDemo } from './demo';
+import { createLogger } from './logger';
+import { startServer } from './server';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+const parsePort = (v: string): number => {
+  const r = Port.safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('a port number 0–65535');
+  return r.data;
+};
+const parseCount = (v: string): number => {
+  const r = z.coerce.number().int().min(1).max(10_000).safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('a whole number ≥ 1');
+  return r.data;
+};
+
+/** Stops `stop` on SIGINT/SIGTERM, once; a second signal exits at once. */
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`\n${signal}: shutting down…\n`);
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+const program = new Command('sextant')
+  .description('A web console for Istio service meshes.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Serve the dashboard for a cluster reached through a kubeconfig (or in-cluster).')
+  .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+  .option('--context <name>', 'kubeconfig context')
+  .option('--prometheus-url <url>', 'Prometheus HTTP API base URL (Thanos/Mimir/VictoriaMetrics work too)')
+  .option('--prometheus-token <token>', 'bearer token for Prometheus', process.env.SEXTANT_PROMETHEUS_TOKEN)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', parsePort, 20001)
+  .addOption(
+    new Option('--auth <strategy>', 'anonymous: the server identity; token: each user sends a bearer token')
+      .choices(['anonymous', 'token'])
+      .default('anonymous'),
+  )
+  .option('--read-only', 'refuse every write with 403', false)
+  .action(
+    async (o: {
+      kubeconfig?: string;
+      context?: string;
+      prometheusUrl?: string;
+      prometheusToken?: string;
+      host: string;
+      port: number;
+      auth: 'anonymous' | 'token';
+      readOnly: boolean;
+    }) => {
+      const logger = createLogger();
+      const server = await startServer({
+        kubeconfig: o.kubeconfig,
+        context: o.context,
+        prometheusUrl: o.prometheusUrl,
+        prometheusBearerToken: o.prometheusToken,
+        host: o.host,
+        port: o.port,
+        auth: o.auth,
+        readOnly: o.readOnly,
+        logger,
+      });
+      process.stdout.write(`Sextant is serving on ${server.url}\n`);
+      onShutdown(() => server.close());
+    },
+  );
+
+program
+  .command('demo')
+  .description('Start a simulated Istio cluster with traffic, and the dashboard on it.')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', parsePort, 20001)
+  .addOption(
+    new Option('--scenario <name>', 'simulated mesh').choices(['bookinfo', 'scale']).default('bookinfo'),
+  )
+  .option('--namespaces <n>', 'scale scenario: namespaces', parseCount)
+  .option('--services <n>', 'scale scenario: services per namespace', parseCount)
+  .option('--no-prometheus', 'read the simulator counters even when a prometheus binary exists')
+  .action(
+    async (o: {
+      host: string;
+      port: number;
+      scenario: 'bookinfo' | 'scale';
+      namespaces?: number;
+      services?: number;
+      prometheus: boolean;
+    }) => {
+      const logger = createLogger();
+      const demo = await startDemo({ ...o, logger });
+      const telemetry = demo.prometheusUrl ? `Prometheus ${demo.prometheusUrl}` : demo.telemetry.description;
+      process.stdout.write(
+        `Sextant demo (${o.scenario}) is serving on ${demo.url}\n` +
+          `  simulated API server: ${demo.sim.apiServer}  (kubectl --kubeconfig ${demo.sim.kubeconfig})\n` +
+          `  telemetry: ${telemetry}\n`,
+      );
+      onShutdown(() => demo.stop());
+    },
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`sextant: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

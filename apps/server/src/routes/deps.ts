@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { ChangeEvent, InformerStatus } from '../kube/cache';
+import type { ResourceDef, ResourceKey } from '../kube/resources';
+import type { WriteOptions } from '../kube/writer';
+import type { K8sObject, MeshConfig } from '../mesh/types';
+import type { TelemetrySource } from '../prom/source';
+
+/** What routes read: the informer cache (kube/cache.ts `KubeCache`). */
+export interface ConfigCache {
+  list(resource: ResourceKey, namespace?: string): K8sObject[];
+  get(resource: ResourceKey, namespace: string | undefined, name: string): K8sObject | undefined;
+  meshConfig(): MeshConfig;
+  onChange(listener: (e: ChangeEvent) => void): () => void;
+  status(): InformerStatus[];
+  isSynced(): boolean;
+}
+
+/** What routes write through: kube/writer.ts `IstioWriter`, bound to one identity. */
+export interface ConfigWriter {
+  create(def: ResourceDef, namespace: string, body: K8sObject, options?: WriteOptions): Promise<K8sObject>;
+  replace(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+    body: K8sObject,
+    options?: WriteOptions,
+  ): Promise<K8sObject>;
+  delete(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+    options?: WriteOptions & { resourceVersion?: string },
+  ): Promise<void>;
+  canI(verb: string, def: ResourceDef, namespace: string): Promise<{ allowed: boolean; reason?: string }>;
+}
+
+export interface AppDeps {
+  cache: ConfigCache;
+  /** The writer for a request: the server's identity (anonymous) or the caller's bearer token. */
+  writerFor(token: string | undefined): ConfigWriter;
+  /** Absent: graphs are drawn from configuration only. */
+  telemetry?: TelemetrySource;
+  logger: Logger;
+  /** `--read-only`: every write answers 403. */
+  readOnly?: boolean;
+  auth: { strategy: 'anonymous' | 'token'; user: string };
+  /** Longest wait for telemetry before answering from configuration alone. */
+  graphTimeoutMs?: number;
+  /** Built web app to serve (static + SPA fallback) when the folder exists. */
+  webDist?: string;
+  /** PromQL queries sent so far (for /api/status and the bench). */
+  promQueries?: () => number;
+}

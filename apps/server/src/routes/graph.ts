@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { GraphQuery, GraphResponse } from '@sextant/shared';
+import type { GraphWarning } from '@sextant/shared';
+import { HttpError } from '../httpError';
+import { buildGraph } from '../mesh/graph';
+import { emptyTelemetry } from '../mesh/types';
+import type { Telemetry } from '../mesh/types';
+import type { AppDeps } from './deps';
+import { durationSeconds, NamespaceName } from './params';
+
+const MAX_WINDOW_SECONDS = 24 * 3600;
+
+/** `GET /api/graph`: configuration from the cache + telemetry → graph; telemetry failure → config-only graph with a warning. */
+export function graphRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/graph', async (req, res) => {
+    const query = GraphQuery.parse(req.query);
+    for (const ns of query.namespaces) NamespaceName.parse(ns);
+    const windowSeconds = durationSeconds(query.duration);
+    if (windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
+      throw new HttpError(400, 'bad_request', 'duration: between 1s and 24h, e.g. 60s or 10m');
+    }
+    const config = deps.cache.meshConfig();
+    const known = new Set(config.namespaces.map((n) => n.name));
+    const missing = query.namespaces.filter((n) => !known.has(n));
+    if (missing.length > 0) {
+      throw new HttpError(
+        404,
+        'not_found',
+        `No namespace ${missing.join(', ')} in the cluster (or not visible to Sextant).`,
+      );
+    }
+
+    const warnings: GraphWarning[] = [];
+    let telemetry: Telemetry = emptyTelemetry();
+    let configOnly = false;
+    let queries = 0;
+    if (!deps.telemetry) {
+      configOnly = true;
+      warnings.push({
+        code: 'no_telemetry',
+        message: 'No telemetry source is configured: the graph shows configuration only.',
+      });
+    } else {
+      const timeoutMs = deps.graphTimeoutMs ?? 8_000;
+      const aborter = new AbortController();
+      req.on('close', () => aborter.abort());
+      try {
+        const result = await deps.telemetry.fetch({
+          namespaces: query.namespaces,
+          windowSeconds,
+          timeoutMs,
+          signal: aborter.signal,
+        });
+        telemetry = result.telemetry;
+        queries = result.queries;
+      } catch (err) {
+        configOnly = true;
+        const why = err instanceof Error ? err.message : String(err);
+        req.log.warn({ err: why }, 'telemetry failed; answering from configuration');
+        warnings.push({
+          code: 'telemetry_unavailable',
+          message: `Traffic is missing: ${why} The graph shows configuration only.`,
+        });
+      }
+    }
+
+    const graph = buildGraph(telemetry, config, {
+      graphType: query.graphType,
+      namespaces: query.namespaces,
+      injectServiceNodes: query.injectServiceNodes,
+      // Without traffic, configuration is all there is to draw.
+      idleNodes: query.idleNodes || configOnly,
+    });
+    const body: GraphResponse = {
+      timestamp: Math.floor(Date.now() / 1000),
+      duration: windowSeconds,
+      graphType: query.graphType,
+      nodes: graph.nodes,
+      edges: graph.edges,
+      warnings,
+      telemetrySource: configOnly ? 'none' : (deps.telemetry?.kind ?? 'none'),
+    };
+    res.setHeader('x-sextant-prom-queries', String(queries));
+    res.json(GraphResponse.parse(body));
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { ServiceDetail, ServiceList, WorkloadDetail, WorkloadList } from '@sextant/shared';
+import { HttpError } from '../httpError';
+import { serviceSummary, workloadSummary } from '../mesh/inventory';
+import type { AppDeps } from './deps';
+import { NamespaceFilter, NamespaceName, ObjectName } from './params';
+import { z } from 'zod';
+
+const Params = z.object({ namespace: NamespaceName, name: ObjectName });
+
+/** Services and workloads, from the cache. */
+export function inventoryRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/services', (req, res) => {
+    const { namespace } = NamespaceFilter.parse(req.query);
+    const config = deps.cache.meshConfig();
+    const services = config.services
+      .filter((s) => !namespace || s.namespace === namespace)
+      .map((s) => serviceSummary(config, s));
+    res.json(ServiceList.parse({ services }));
+  });
+
+  router.get('/services/:namespace/:name', (req, res) => {
+    const { namespace, name } = Params.parse(req.params);
+    const config = deps.cache.meshConfig();
+    const svc = config.services.find((s) => s.namespace === namespace && s.name === name);
+    const object = deps.cache.get('services', namespace, name);
+    if (!svc || !object) throw new HttpError(404, 'not_found', `No service ${namespace}/${name}.`);
+    res.json(ServiceDetail.parse({ ...serviceSummary(config, svc), object }));
+  });
+
+  router.get('/workloads', (req, res) => {
+    const { namespace } = NamespaceFilter.parse(req.query);
+    const config = deps.cache.meshConfig();
+    const workloads = config.workloads
+      .filter((w) => !namespace || w.namespace === namespace)
+      .map((w) => workloadSummary(config, w));
+    res.json(WorkloadList.parse({ workloads }));
+  });
+
+  router.get('/workloads/:namespace/:name', (req, res) => {
+    const { namespace, name } = Params.parse(req.params);
+    const config = deps.cache.meshConfig();
+    const w = config.workloads.find((x) => x.namespace === namespace && x.name === name);
+    if (!w) throw new HttpError(404, 'not_found', `No workload ${namespace}/${name}.`);
+    const object =
+      w.kind === 'Deployment'
+        ? deps.cache.get('deployments', namespace, name)
+        : deps.cache.get('pods', namespace, name);
+    res.json(WorkloadDetail.parse({ ...workloadSummary(config, w), object }));
+  });
+
+  return router;
+}

@@ -1,0 +1,140 @@
+import { Router } from 'express';
+import type { Request } from 'express';
+import { IstioList, IstioObjectBody, IstioObjectWithValidations } from '@sextant/shared';
+import { HttpError } from '../httpError';
+import { ISTIO_RESOURCES, resourceByPlural } from '../kube/resources';
+import type { Resource as ResourceDef } from '../kube/resources';
+import { validateIstioObject } from '../mesh/validations';
+import type { IstioObject, K8sObject, MeshConfig } from '../mesh/types';
+import type { AppDeps } from './deps';
+import { CollectionParams, DryRun, NamespaceFilter, ObjectParams } from './params';
+import { bearerToken } from './auth';
+import { z } from 'zod';
+
+function istioResource(plural: string): ResourceDef {
+  const def = resourceByPlural(plural);
+  if (!def?.istio) {
+    throw new HttpError(
+      404,
+      'not_found',
+      `Unknown Istio resource "${plural}"; use one of ${ISTIO_RESOURCES.map((r) => r.plural).join(', ')}.`,
+    );
+  }
+  return def;
+}
+
+const withValidations = (def: ResourceDef, o: K8sObject, config: MeshConfig): IstioObjectWithValidations => {
+  const obj: IstioObject = {
+    ...o,
+    kind: o.kind ?? def.kind,
+    spec: typeof o.spec === 'object' && o.spec !== null ? (o.spec as Record<string, unknown>) : {},
+  };
+  return IstioObjectWithValidations.parse({
+    resource: def.plural,
+    object: o,
+    validations: validateIstioObject(obj, config),
+  });
+};
+
+/** Body checks shared by PUT and POST: the object must be the one the URL names. */
+function parseBody(req: Request, def: ResourceDef, namespace: string, name?: string): K8sObject {
+  const body = IstioObjectBody.parse(req.body);
+  if (body.kind !== def.kind)
+    throw new HttpError(
+      400,
+      'bad_request',
+      `kind: expected ${def.kind} for ${def.plural}, got ${body.kind}.`,
+    );
+  if (!body.apiVersion.startsWith(`${def.group}/`)) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `apiVersion: expected ${def.group}/${def.version}, got ${body.apiVersion}.`,
+    );
+  }
+  if (body.metadata.namespace !== undefined && body.metadata.namespace !== namespace) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `metadata.namespace: "${body.metadata.namespace}" does not match the URL's "${namespace}".`,
+    );
+  }
+  if (name !== undefined && body.metadata.name !== name) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `metadata.name: "${body.metadata.name}" does not match the URL's "${name}".`,
+    );
+  }
+  return { ...body, metadata: { ...body.metadata, namespace } } as K8sObject;
+}
+
+/** Istio configuration: reads from the cache, writes to the API server with the caller's identity. */
+export function istioRouter(deps: AppDeps): Router {
+  const router = Router();
+  const refuseIfReadOnly = (): void => {
+    if (deps.readOnly)
+      throw new HttpError(
+        403,
+        'read_only',
+        'Sextant runs with --read-only: configuration cannot be changed from here.',
+      );
+  };
+
+  router.get('/istio', (req, res) => {
+    const { namespace } = NamespaceFilter.parse(req.query);
+    const config = deps.cache.meshConfig();
+    const items = ISTIO_RESOURCES.flatMap((def) =>
+      deps.cache.list(def.plural, namespace).map((o) => withValidations(def, o, config)),
+    );
+    res.json(IstioList.parse({ items }));
+  });
+
+  router.get('/istio/:namespace/:resource/:name', (req, res) => {
+    const { namespace, resource, name } = ObjectParams.parse(req.params);
+    const def = istioResource(resource);
+    const o = deps.cache.get(def.plural, namespace, name);
+    if (!o) throw new HttpError(404, 'not_found', `No ${def.kind} ${namespace}/${name}.`);
+    res.json(withValidations(def, o, deps.cache.meshConfig()));
+  });
+
+  router.put('/istio/:namespace/:resource/:name', async (req, res) => {
+    refuseIfReadOnly();
+    const { namespace, resource, name } = ObjectParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const def = istioResource(resource);
+    const body = parseBody(req, def, namespace, name);
+    if (!body.metadata.resourceVersion) {
+      throw new HttpError(
+        400,
+        'bad_request',
+        'metadata.resourceVersion: required, so a change made since you loaded the object is never overwritten.',
+      );
+    }
+    const saved = await deps.writerFor(bearerToken(req)).replace(def, namespace, name, body, { dryRun });
+    res.json(withValidations(def, saved, deps.cache.meshConfig()));
+  });
+
+  router.post('/istio/:namespace/:resource', async (req, res) => {
+    refuseIfReadOnly();
+    const { namespace, resource } = CollectionParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const def = istioResource(resource);
+    const body = parseBody(req, def, namespace);
+    delete body.metadata.resourceVersion;
+    const saved = await deps.writerFor(bearerToken(req)).create(def, namespace, body, { dryRun });
+    res.status(dryRun ? 200 : 201).json(withValidations(def, saved, deps.cache.meshConfig()));
+  });
+
+  router.delete('/istio/:namespace/:resource/:name', async (req, res) => {
+    refuseIfReadOnly();
+    const { namespace, resource, name } = ObjectParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const { resourceVersion } = z.object({ resourceVersion: z.string().optional() }).parse(req.query);
+    const def = istioResource(resource);
+    await deps.writerFor(bearerToken(req)).delete(def, namespace, name, { dryRun, resourceVersion });
+    res.status(dryRun ? 200 : 204).end();
+  });
+
+  return router;
+}

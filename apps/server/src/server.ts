@@ -1,0 +1,124 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { KubeCache } from './kube/cache';
+import { kubeConfigForToken, kubeUserName, loadKubeConfig } from './kube/config';
+import { IstioWriter } from './kube/writer';
+import { PromClient } from './prom/client';
+import { PrometheusSource } from './prom/prometheusSource';
+import type { TelemetrySource } from './prom/source';
+import { createLogger } from './logger';
+
+export interface ServeOptions {
+  kubeconfig?: string;
+  context?: string;
+  prometheusUrl?: string;
+  /** Extra Prometheus credentials (Thanos/Mimir behind auth). */
+  prometheusBearerToken?: string;
+  prometheusHeaders?: Record<string, string>;
+  /** Used instead of `prometheusUrl` (the demo's simulator counters). */
+  telemetry?: TelemetrySource;
+  host?: string;
+  /** 0: any free port. */
+  port?: number;
+  auth?: 'anonymous' | 'token';
+  readOnly?: boolean;
+  logger?: Logger;
+  /** Default: apps/web/dist of this checkout. */
+  webDist?: string;
+  graphTimeoutMs?: number;
+  /** Longest wait for the first sync of the informers before listening anyway. */
+  syncTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  cache: KubeCache;
+  telemetry?: TelemetrySource;
+  prom?: PromClient;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export const defaultWebDist = (): string => fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the clients, fills the cache, and listens. The caller owns `close()`. */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger();
+  const kc = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
+  const cache = new KubeCache(kc, logger);
+  const serverWriter = new IstioWriter(kc);
+
+  let prom: PromClient | undefined;
+  let telemetry = options.telemetry;
+  if (!telemetry && options.prometheusUrl) {
+    prom = new PromClient({
+      url: options.prometheusUrl,
+      bearerToken: options.prometheusBearerToken,
+      headers: options.prometheusHeaders,
+    });
+    telemetry = new PrometheusSource(prom);
+  }
+  if (!telemetry) logger.warn('no --prometheus-url: graphs will show configuration only');
+
+  const syncTimeoutMs = options.syncTimeoutMs ?? 30_000;
+  let syncTimer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    cache.ready,
+    new Promise<void>((resolve) => {
+      syncTimer = setTimeout(() => {
+        logger.warn(
+          { informers: cache.status().filter((s) => !s.synced) },
+          'cache not synced yet; serving anyway',
+        );
+        resolve();
+      }, syncTimeoutMs);
+    }),
+  ]);
+  clearTimeout(syncTimer);
+
+  const app = createApp({
+    cache,
+    writerFor: (token) => (token ? new IstioWriter(kubeConfigForToken(kc, token)) : serverWriter),
+    telemetry,
+    logger,
+    readOnly: options.readOnly,
+    auth: { strategy: options.auth ?? 'anonymous', user: kubeUserName(kc) },
+    graphTimeoutMs: options.graphTimeoutMs,
+    webDist: options.webDist ?? defaultWebDist(),
+    promQueries: () => prom?.queriesIssued ?? 0,
+  });
+  const http = createServer(app);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 20001, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    cache,
+    telemetry,
+    prom,
+    http,
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        // SSE streams never end by themselves.
+        http.closeAllConnections();
+        await closed;
+        telemetry?.stop?.();
+        await cache.stop();
+      })()),
+  };
+}
