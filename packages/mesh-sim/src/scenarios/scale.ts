@@ -73,11 +73,16 @@ export function planScaleMesh(namespaces: number, services: number): NamespacePl
     }
     const layer = (d: number): ServicePlan[] => list.filter((s) => s.depth === d);
     const fq = (s: ServicePlan): string => `${s.name}.${name}`;
-    // Every service below the entries has at least one caller…
+    // Every service below the entries has at least one caller, spread evenly over the layer above…
     for (let d = 1; d < DEPTH; d++) {
+      const callers = layer(d - 1);
       for (const callee of layer(d)) {
-        const caller = pick(rand, layer(d - 1));
-        if (caller !== undefined && !caller.calls.includes(fq(callee))) caller.calls.push(fq(callee));
+        const fewest = Math.min(...callers.map((c) => c.calls.length));
+        const caller = pick(
+          rand,
+          callers.filter((c) => c.calls.length === fewest),
+        );
+        if (caller !== undefined) caller.calls.push(fq(callee));
       }
     }
     // …and every caller fans out to 2–4 services of the next layer when it has that many.
