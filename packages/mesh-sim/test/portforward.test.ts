@@ -1,0 +1,159 @@
+/**
+ * Port-forward through mesh-sim to a real local HTTP server standing in for bookinfo's
+ * productpage: kubectl 1.32 (SPDY, after its refused WebSocket tunnel attempt) and
+ * client-node 1.4 (WebSocket v4.channel.k8s.io), plus the refusals.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMeshSim } from '../src/sim';
+import type { MeshSim } from '../src/sim';
+import { VIEWER_CONTEXT } from '../src/tls/kubeconfig';
+import { kubectl, spawnKubectl } from './helpers/kubectl';
+import type { RunningKubectl } from './helpers/kubectl';
+import { makeTempDir } from './helpers/tempDir';
+import { waitFor } from './helpers/waitFor';
+
+let sim: MeshSim;
+let backend: http.Server;
+let pod: string;
+const tmp = makeTempDir('mesh-sim-portforward-');
+const running: RunningKubectl[] = [];
+
+beforeAll(async () => {
+  backend = http.createServer((req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`productpage stand-in answered ${req.method ?? ''} ${req.url ?? ''}\n`);
+  });
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  const port = (backend.address() as AddressInfo).port;
+  sim = await startMeshSim({
+    scenario: 'bookinfo',
+    traffic: false,
+    podEndpoints: [`bookinfo/productpage-v1:9080=127.0.0.1:${port}`],
+    log: () => undefined,
+  });
+  const found = sim.store.list('pods', 'bookinfo').find((p) => p.metadata.labels?.app === 'productpage');
+  if (found === undefined) throw new Error('bookinfo has no productpage pod');
+  pod = found.metadata.name;
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((k) => k.stop()));
+  await sim?.stop();
+  await new Promise<void>((resolve) => backend?.close(() => resolve()));
+  tmp.remove();
+});
+
+/** One HTTP GET on a fresh connection (no keep-alive, so each request is a new forwarded stream). */
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+  });
+}
+
+async function startForward(
+  target: string,
+  remotePort: number,
+  context?: string,
+): Promise<{ k: RunningKubectl; port: number }> {
+  const k = spawnKubectl(
+    ['port-forward', '-n', 'bookinfo', '--address', '127.0.0.1', target, `:${remotePort}`],
+    {
+      kubeconfig: sim.kubeconfig,
+      cacheDir: `${tmp.path}/cache`,
+      ...(context !== undefined ? { context } : {}),
+    },
+  );
+  running.push(k);
+  const match = await waitFor(() => /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(k.output()), {
+    timeoutMs: 20_000,
+    message: `kubectl port-forward did not start: ${k.output()}`,
+  });
+  return { k, port: Number(match[1]) };
+}
+
+describe('kubectl port-forward (SPDY)', () => {
+  it('forwards HTTP to the pod, twice in a row', async () => {
+    const { k, port } = await startForward(`pod/${pod}`, 9080);
+    const first = await get(port, '/productpage');
+    expect(first).toEqual({ status: 200, body: 'productpage stand-in answered GET /productpage\n' });
+    const second = await get(port, '/api/v1/products');
+    expect(second.body).toBe('productpage stand-in answered GET /api/v1/products\n');
+    expect(k.output()).toContain('Handling connection for');
+    await k.stop();
+  });
+
+  it('resolves a deployment to its pod', async () => {
+    const { k, port } = await startForward('deployment/productpage-v1', 9080);
+    expect((await get(port, '/health')).body).toContain('GET /health');
+    await k.stop();
+  });
+
+  it('reports an unmapped port on the error stream', async () => {
+    const { k, port } = await startForward(`pod/${pod}`, 9999);
+    await expect(get(port, '/')).rejects.toThrow();
+    await waitFor(() => k.output().includes('error forwarding port 9999'), {
+      message: `no error from kubectl: ${k.output()}`,
+    });
+    await k.stop();
+  });
+
+  it('refuses the viewer', async () => {
+    const r = await kubectl(['port-forward', '-n', 'bookinfo', `pod/${pod}`, ':9080'], {
+      kubeconfig: sim.kubeconfig,
+      cacheDir: `${tmp.path}/cache-viewer`,
+      context: VIEWER_CONTEXT,
+      timeoutMs: 20_000,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/forbidden|Forbidden/);
+  });
+});
+
+describe('client-node PortForward (WebSocket)', () => {
+  function forward(context: string | undefined, port: number) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfig);
+    if (context !== undefined) kc.setCurrentContext(context);
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    const input = new PassThrough();
+    let out = '';
+    let err = '';
+    output.on('data', (d: Buffer) => (out += d.toString()));
+    errors.on('data', (d: Buffer) => (err += d.toString()));
+    const ws = new PortForward(kc).portForward('bookinfo', pod, [port], output, errors, input);
+    return { ws, input, out: () => out, err: () => err };
+  }
+
+  it('carries bytes both ways', async () => {
+    const f = forward(undefined, 9080);
+    const ws = await f.ws;
+    f.input.write('GET /reviews/0 HTTP/1.1\r\nHost: productpage\r\nConnection: close\r\n\r\n');
+    await waitFor(() => f.out().includes('answered GET /reviews/0'), { message: `no answer: ${f.out()}` });
+    expect(f.out()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(f.err()).toBe('');
+    ws.close();
+  });
+
+  it('reports an unmapped port on the error channel', async () => {
+    const f = forward(undefined, 9999);
+    const ws = await f.ws;
+    await waitFor(() => f.err().includes('error forwarding port 9999'), { message: `no error: ${f.err()}` });
+    expect(f.out()).toBe('');
+    ws.close();
+  });
+
+  it('is refused to the viewer with 403', async () => {
+    await expect(forward(VIEWER_CONTEXT, 9080).ws).rejects.toThrow(/403/);
+  });
+});
