@@ -1,6 +1,6 @@
-/** Polls `fn` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+/** Polls `fn` until it returns a value other than undefined/null/false, or throws after `timeoutMs`. */
 export async function waitFor<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   {
     timeoutMs,
     intervalMs = 250,
@@ -12,7 +12,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await fn();
-      if (value !== undefined && value !== false) return value;
+      if (value != null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

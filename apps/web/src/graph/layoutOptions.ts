@@ -20,8 +20,8 @@ export function layoutOptions(name: LayoutName, nodeCount: number): LayoutOption
     return {
       name: 'dagre',
       rankDir: 'LR',
-      nodeSep: 30,
-      rankSep: 80,
+      nodeSep: 34,
+      rankSep: 100,
       edgeSep: 12,
       animate: false,
       fit: false,

@@ -126,7 +126,11 @@ export function graphStylesheet(p: Palette): StylesheetJson {
       style: { 'mid-target-arrow-shape': 'square', 'mid-target-arrow-fill': 'hollow' },
     },
     { selector: 'edge[label != ""]', style: { 'text-margin-y': -9 } },
-    { selector: 'edge[?canary]', style: { color: p.text, 'font-weight': 600 } },
+    // Canary edges fan out of one service node; text along each edge keeps their labels apart.
+    {
+      selector: 'edge[?canary]',
+      style: { color: p.text, 'font-weight': 600, 'text-rotation': 'autorotate' },
+    },
     { selector: 'edge[?drift]', style: { color: p.degraded } },
     {
       selector: 'edge:selected',

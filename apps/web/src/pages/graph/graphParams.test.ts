@@ -53,7 +53,10 @@ describe('graph URL params', () => {
   });
 
   it('defaults to the application namespaces', () => {
-    expect(defaultNamespaces(['bookinfo', 'curl', 'istio-system'])).toEqual(['bookinfo', 'curl']);
+    expect(defaultNamespaces(['bookinfo', 'curl', 'default', 'istio-system', 'kube-system'])).toEqual([
+      'bookinfo',
+      'curl',
+    ]);
     expect(defaultNamespaces(['istio-system'])).toEqual(['istio-system']);
   });
 });

@@ -123,9 +123,12 @@ export function refreshMs(refresh: Refresh): number | false {
   }
 }
 
-/** Namespaces shown when the URL names none: every namespace but the control plane's and Kubernetes' own. */
+/**
+ * Namespaces shown when the URL names none: every namespace but the control plane's, Kubernetes'
+ * own and `default` (usually empty); all of them when that leaves nothing.
+ */
 export function defaultNamespaces(all: readonly string[]): string[] {
-  const system = new Set(['istio-system', 'kube-system', 'kube-public', 'kube-node-lease']);
+  const system = new Set(['istio-system', 'kube-system', 'kube-public', 'kube-node-lease', 'default']);
   const chosen = all.filter((name) => !system.has(name));
   return chosen.length > 0 ? chosen : [...all];
 }
