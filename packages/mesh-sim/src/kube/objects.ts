@@ -33,7 +33,15 @@ export function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** A mutable deep copy of a JSON value. */
+/**
+ * A mutable deep copy of a JSON value.
+ * PERFORMANCE: a plain recursive copy is several times faster than structuredClone for
+ * JSON-shaped objects, and the store copies on every read and write.
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x: unknown) => clone(x)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = clone(x);
+  return out as T;
 }

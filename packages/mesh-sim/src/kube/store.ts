@@ -58,11 +58,46 @@ function specOf(obj: KubeObject): unknown {
   return rest;
 }
 
+/** The objects of one resource, indexed by namespace then name. */
+class ObjectTable {
+  private readonly byNamespace = new Map<string, Map<string, KubeObject>>();
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.byNamespace.get(namespace ?? '')?.get(name);
+  }
+
+  set(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    let m = this.byNamespace.get(ns);
+    if (!m) {
+      m = new Map();
+      this.byNamespace.set(ns, m);
+    }
+    m.set(obj.metadata.name, obj);
+  }
+
+  delete(namespace: string | undefined, name: string): void {
+    this.byNamespace.get(namespace ?? '')?.delete(name);
+  }
+
+  /** Sorted by namespace, then name. */
+  list(namespace?: string): KubeObject[] {
+    const byName = (a: KubeObject, b: KubeObject): number =>
+      a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+    if (namespace !== undefined) return [...(this.byNamespace.get(namespace)?.values() ?? [])].sort(byName);
+    const out: KubeObject[] = [];
+    for (const ns of [...this.byNamespace.keys()].sort()) {
+      out.push(...[...(this.byNamespace.get(ns)?.values() ?? [])].sort(byName));
+    }
+    return out;
+  }
+}
+
 export class KubeStore implements ClusterStore {
   readonly registry: Registry;
   readonly validator = new SchemaValidator();
   private rv = 0;
-  private readonly objects = new Map<GroupResource, Map<string, KubeObject>>();
+  private readonly objects = new Map<GroupResource, ObjectTable>();
   private history: StoredEvent[] = [];
   /** Events with a resourceVersion at or below this may be missing from `history`. */
   private compactedRv = 0;
@@ -91,23 +126,19 @@ export class KubeStore implements ClusterStore {
     return info;
   }
 
-  private bucket(resource: GroupResource): Map<string, KubeObject> {
+  private bucket(resource: GroupResource): ObjectTable {
     let b = this.objects.get(resource);
     if (!b) {
-      b = new Map();
+      b = new ObjectTable();
       this.objects.set(resource, b);
     }
     return b;
   }
 
-  private static key(namespace: string | undefined, name: string): string {
-    return `${namespace ?? ''}/${name}`;
-  }
-
   get(resource: GroupResource, namespace: string | undefined, name: string): KubeObject | undefined {
     const info = this.registry.get(resource);
     if (!info) return undefined;
-    const obj = this.objects.get(resource)?.get(KubeStore.key(info.namespaced ? namespace : undefined, name));
+    const obj = this.objects.get(resource)?.get(info.namespaced ? namespace : undefined, name);
     return obj ? clone(obj) : undefined;
   }
 
@@ -115,22 +146,12 @@ export class KubeStore implements ClusterStore {
   peek(resource: GroupResource, namespace: string | undefined, name: string): KubeObject | undefined {
     const info = this.registry.get(resource);
     if (!info) return undefined;
-    return this.objects.get(resource)?.get(KubeStore.key(info.namespaced ? namespace : undefined, name));
+    return this.objects.get(resource)?.get(info.namespaced ? namespace : undefined, name);
   }
 
   /** Objects sorted by namespace then name. They are frozen and shared: do not mutate. */
   list(resource: GroupResource, namespace?: string): KubeObject[] {
-    const b = this.objects.get(resource);
-    if (!b) return [];
-    const out: KubeObject[] = [];
-    for (const obj of b.values())
-      if (namespace === undefined || obj.metadata.namespace === namespace) out.push(obj);
-    return out.sort((a, c) => {
-      const na = a.metadata.namespace ?? '';
-      const nc = c.metadata.namespace ?? '';
-      if (na !== nc) return na < nc ? -1 : 1;
-      return a.metadata.name < c.metadata.name ? -1 : a.metadata.name > c.metadata.name ? 1 : 0;
-    });
+    return this.objects.get(resource)?.list(namespace) ?? [];
   }
 
   subscribe(listener: (event: ClusterEvent) => void): () => void {
@@ -268,8 +289,7 @@ export class KubeStore implements ClusterStore {
     if (info.namespaced && meta.namespace && !this.peek('namespaces', undefined, meta.namespace)) {
       throw notFound('namespaces', meta.namespace);
     }
-    const key = KubeStore.key(meta.namespace, meta.name);
-    if (this.bucket(resource).has(key)) throw alreadyExists(resource, meta.name);
+    if (this.bucket(resource).get(meta.namespace, meta.name)) throw alreadyExists(resource, meta.name);
     this.validator.validate(info, version, obj);
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTimestamp();
@@ -283,7 +303,7 @@ export class KubeStore implements ClusterStore {
     const rv = ++this.rv;
     meta.resourceVersion = String(rv);
     deepFreeze(obj);
-    this.bucket(resource).set(key, obj);
+    this.bucket(resource).set(obj);
     if (resource === 'customresourcedefinitions.apiextensions.k8s.io') this.crdChanged(obj);
     this.commit({ type: 'ADDED', resource, object: obj }, rv);
     return clone(obj);
@@ -305,8 +325,7 @@ export class KubeStore implements ClusterStore {
   ): KubeObject {
     const info = this.info(resource);
     const { obj: incoming, version } = this.normalize(info, input);
-    const key = KubeStore.key(incoming.metadata.namespace, incoming.metadata.name);
-    const existing = this.bucket(resource).get(key);
+    const existing = this.bucket(resource).get(incoming.metadata.namespace, incoming.metadata.name);
     if (!existing) throw notFound(resource, incoming.metadata.name);
     const requested = incoming.metadata.resourceVersion;
     if (requested !== undefined && requested !== '' && requested !== existing.metadata.resourceVersion) {
@@ -342,7 +361,7 @@ export class KubeStore implements ClusterStore {
     const rv = ++this.rv;
     next.metadata.resourceVersion = String(rv);
     deepFreeze(next);
-    this.bucket(resource).set(key, next);
+    this.bucket(resource).set(next);
     if (resource === 'customresourcedefinitions.apiextensions.k8s.io') this.crdChanged(next);
     this.commit({ type: 'MODIFIED', resource, object: next, previous: existing }, rv);
     return clone(next);
@@ -355,8 +374,8 @@ export class KubeStore implements ClusterStore {
     options: WriteOptions = {},
   ): KubeObject | undefined {
     const info = this.info(resource);
-    const key = KubeStore.key(info.namespaced ? (namespace ?? 'default') : undefined, name);
-    const existing = this.bucket(resource).get(key);
+    const ns = info.namespaced ? (namespace ?? 'default') : undefined;
+    const existing = this.bucket(resource).get(ns, name);
     if (!existing) return undefined;
     if (options.dryRun) return clone(existing);
     if (resource === 'namespaces') {
@@ -364,20 +383,19 @@ export class KubeStore implements ClusterStore {
       for (const [gr, objs] of this.objects) {
         const nsInfo = this.registry.get(gr);
         if (!nsInfo?.namespaced) continue;
-        for (const o of [...objs.values()])
-          if (o.metadata.namespace === name) this.delete(gr, name, o.metadata.name);
+        for (const o of objs.list(name)) this.delete(gr, name, o.metadata.name);
       }
     }
     if (resource === 'customresourcedefinitions.apiextensions.k8s.io') {
       const gr = existing.metadata.name;
-      for (const o of [...(this.objects.get(gr)?.values() ?? [])])
+      for (const o of this.objects.get(gr)?.list() ?? [])
         this.delete(gr, o.metadata.namespace, o.metadata.name);
       this.objects.delete(gr);
       const crInfo = this.registry.get(gr);
       if (crInfo) this.validator.forget(crInfo);
       this.registry.unregister(gr);
     }
-    this.bucket(resource).delete(key);
+    this.bucket(resource).delete(ns, name);
     const rv = ++this.rv;
     const last: KubeObject = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(rv) } };
     deepFreeze(last);
