@@ -1,0 +1,210 @@
+/**
+ * `pnpm bench`: graph latency of the Sextant server on the simulated scale mesh, next to the
+ * time Prometheus alone takes for the same PromQL (the ratio is Sextant's own cost), the
+ * PromQL queries per graph request, and the server's resident memory. Figures, not pass/fail.
+ *
+ * The server runs as its own process (`node --import tsx src/cli.ts serve`) so its RSS is its own.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ADMIN_CONTEXT, startMeshSim, startPrometheus } from '@sextant/mesh-sim';
+import { latencyQuery, PromClient, requestsQuery, tcpQuery } from '@sextant/server';
+
+interface Size {
+  label: string;
+  namespaces: number;
+  services: number;
+}
+
+const SIZES: Size[] = [
+  { label: '~100 workloads', namespaces: 5, services: 15 },
+  { label: '~1,000 workloads', namespaces: 25, services: 30 },
+];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const serverDir = fileURLToPath(new URL('../apps/server', import.meta.url));
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function startServerProcess(
+  kubeconfig: string,
+  prometheusUrl: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'serve',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      ADMIN_CONTEXT,
+      '--prometheus-url',
+      prometheusUrl,
+      '--port',
+      '0',
+    ],
+    { cwd: serverDir, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+interface Row {
+  size: string;
+  workloads: number;
+  nodes: number;
+  edges: number;
+  graphMs: number;
+  promMs: number;
+  ratio: number;
+  queries: number;
+  rssMiB: number;
+}
+
+async function benchSize(size: Size): Promise<Row> {
+  process.stderr.write(`\n== ${size.label}: ${size.namespaces} namespaces × ${size.services} services\n`);
+  const sim = await startMeshSim({
+    scenario: 'scale',
+    namespaces: size.namespaces,
+    services: size.services,
+    traffic: true,
+    seed: 1,
+  });
+  const prom = await startPrometheus({ scrapeUrls: [sim.metricsUrl], scrapeIntervalSeconds: 2 });
+  let server: { child: ChildProcess; url: string } | undefined;
+  try {
+    const workloads = sim.store
+      .list('deployments.apps')
+      .filter((d) => d.metadata.namespace?.startsWith('scale-')).length;
+    const namespaces = Array.from({ length: size.namespaces }, (_, i) => `scale-${i}`);
+    const client = new PromClient({ url: prom.url, timeoutMs: 60_000 });
+    process.stderr.write(`   ${workloads} workloads; waiting for rates in Prometheus…\n`);
+    await waitFor(
+      async () =>
+        ((await client.query('count(rate(istio_requests_total[1m]) > 0)'))[0]?.value ?? 0) > 0 || undefined,
+      120_000,
+      'traffic rates in Prometheus',
+    );
+    server = await startServerProcess(sim.kubeconfig, prom.url);
+    const url = `${server.url}/api/graph?namespaces=${namespaces.join(',')}&graphType=versionedApp&duration=60s`;
+
+    const graphTimes: number[] = [];
+    let queries = 0;
+    let nodes = 0;
+    let edges = 0;
+    for (let i = 0; i < ROUNDS + 2; i++) {
+      const t0 = performance.now();
+      const res = await fetch(url);
+      const body = (await res.json()) as {
+        nodes: unknown[];
+        edges: unknown[];
+        warnings: { message: string }[];
+      };
+      const ms = performance.now() - t0;
+      if (!res.ok || body.warnings.length > 0)
+        throw new Error(`graph failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      queries = Number(res.headers.get('x-sextant-prom-queries'));
+      nodes = body.nodes.length;
+      edges = body.edges.length;
+      if (i >= 2) graphTimes.push(ms); // two warm-up rounds
+    }
+
+    // The same three queries straight to Prometheus, in parallel as the server sends them.
+    const promTimes: number[] = [];
+    for (let i = 0; i < ROUNDS + 2; i++) {
+      const t0 = performance.now();
+      await Promise.all([requestsQuery, latencyQuery, tcpQuery].map((q) => client.query(q(namespaces, 60))));
+      if (i >= 2) promTimes.push(performance.now() - t0);
+    }
+    const graphMs = median(graphTimes);
+    const promMs = median(promTimes);
+    return {
+      size: size.label,
+      workloads,
+      nodes,
+      edges,
+      graphMs,
+      promMs,
+      ratio: graphMs / promMs,
+      queries,
+      rssMiB: server.child.pid ? await rssMiB(server.child.pid) : NaN,
+    };
+  } finally {
+    if (server) {
+      const exited = new Promise((r) => server?.child.once('exit', r));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    await prom.stop();
+    await sim.stop();
+  }
+}
+
+const rows: Row[] = [];
+for (const size of SIZES) rows.push(await benchSize(size));
+
+const header = [
+  'size',
+  'workloads',
+  'nodes',
+  'edges',
+  'graph ms (median)',
+  'Prometheus ms',
+  'ratio',
+  'PromQL/request',
+  'server RSS MiB',
+];
+const table = rows.map((r) => [
+  r.size,
+  String(r.workloads),
+  String(r.nodes),
+  String(r.edges),
+  r.graphMs.toFixed(1),
+  r.promMs.toFixed(1),
+  `${r.ratio.toFixed(2)}×`,
+  String(r.queries),
+  r.rssMiB.toFixed(0),
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+process.stdout.write(
+  `\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`,
+);
+process.stdout.write(
+  `\n${ROUNDS} timed rounds each after 2 warm-ups; graph = versionedApp over every scale namespace, 60s window.\n`,
+);
