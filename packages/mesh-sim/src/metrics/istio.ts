@@ -67,6 +67,8 @@ interface CommonReport {
   mtls: boolean;
   security: SecurityPolicy;
   flags: string;
+  /** How many identical requests/connections this report stands for (sampled simulation). Default 1. */
+  count?: number;
 }
 
 export interface HttpReport extends CommonReport {
@@ -159,27 +161,34 @@ export class IstioMetrics {
       `request_protocol="${report.protocol}",response_code="${report.responseCode}",grpc_response_status="${report.grpcStatus}",`,
       `${report.protocol}|${report.responseCode}|${report.grpcStatus}`,
     );
-    this.requests.add(labels);
-    this.duration.observe(labels, report.durationMs);
-    this.requestBytes?.observe(labels, report.requestBytes);
-    this.responseBytes?.observe(labels, report.responseBytes);
+    const count = report.count ?? 1;
+    this.requests.add(labels, count);
+    this.duration.observe(labels, report.durationMs, count);
+    this.requestBytes?.observe(labels, report.requestBytes, count);
+    this.responseBytes?.observe(labels, report.responseBytes, count);
     if (report.protocol === 'grpc') {
       const messageLabels = this.messageLabels(report);
-      this.requestMessages.add(messageLabels, report.requestMessages ?? 1);
-      this.responseMessages.add(messageLabels, report.responseMessages ?? 1);
+      this.requestMessages.add(messageLabels, (report.requestMessages ?? 1) * count);
+      this.responseMessages.add(messageLabels, (report.responseMessages ?? 1) * count);
     }
   }
 
   recordTcp(report: TcpReport): void {
     const labels = this.labels(report, 'request_protocol="tcp",', 'tcp');
-    if (report.opened > 0) this.tcpOpened.add(labels, report.opened);
-    if (report.closed > 0) this.tcpClosed.add(labels, report.closed);
-    this.tcpSent.add(labels, report.sentBytes);
-    this.tcpReceived.add(labels, report.receivedBytes);
+    const count = report.count ?? 1;
+    if (report.opened > 0) this.tcpOpened.add(labels, report.opened * count);
+    if (report.closed > 0) this.tcpClosed.add(labels, report.closed * count);
+    this.tcpSent.add(labels, report.sentBytes * count);
+    this.tcpReceived.add(labels, report.receivedBytes * count);
   }
 
   render(): string {
     return this.registry.render();
+  }
+
+  /** Streams the exposition in chunks (a large mesh exceeds V8's maximum string length). */
+  write(write: (chunk: string) => void): void {
+    this.registry.write(write);
   }
 
   collect(): Sample[] {

@@ -44,6 +44,20 @@ describe('MetricRegistry', () => {
     expect(parseLabels(text)).toEqual(labels);
   });
 
+  it('streams the same exposition in chunks', () => {
+    const registry = new MetricRegistry();
+    const counter = registry.counter('a_total', 'A.');
+    const histogram = registry.histogram('b_ms', 'B.', [1, 10]);
+    for (let i = 0; i < 10; i++) {
+      counter.add(`i="${i}"`, i);
+      histogram.observe(`i="${i}"`, i);
+    }
+    const chunks: string[] = [];
+    registry.write((chunk) => chunks.push(chunk), 3);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks.join('')).toBe(registry.render());
+  });
+
   it('omits families without series', () => {
     const registry = new MetricRegistry();
     registry.counter('unused_total', 'Never incremented.');

@@ -52,11 +52,14 @@ export class CounterFamily {
     this.series.set(labelString, (this.series.get(labelString) ?? 0) + value);
   }
 
-  render(out: string[]): void {
+  render(out: string[], flush?: () => void): void {
     if (this.series.size === 0) return;
     out.push(`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`);
     const prefix = `${this.name}{`;
-    for (const [labels, value] of this.series) out.push(`${prefix}${labels}} ${formatValue(value)}\n`);
+    for (const [labels, value] of this.series) {
+      out.push(`${prefix}${labels}} ${formatValue(value)}\n`);
+      flush?.();
+    }
   }
 
   collect(out: Sample[]): void {
@@ -98,7 +101,7 @@ export class HistogramFamily {
     series.count += count;
   }
 
-  render(out: string[]): void {
+  render(out: string[], flush?: () => void): void {
     if (this.series.size === 0) return;
     out.push(`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`);
     const bucketPrefix = `${this.name}_bucket{`;
@@ -111,6 +114,7 @@ export class HistogramFamily {
       }
       out.push(`${this.name}_sum{${labels}} ${formatValue(series.sum)}\n`);
       out.push(`${this.name}_count{${labels}} ${series.count}\n`);
+      flush?.();
     }
   }
 
@@ -153,6 +157,20 @@ export class MetricRegistry {
     const out: string[] = [];
     for (const family of this.families) family.render(out);
     return out.join('');
+  }
+
+  /** Streams the exposition in chunks of roughly `chunkLines` lines. */
+  write(write: (chunk: string) => void, chunkLines = 20_000): void {
+    // Families push into this same array, so it is emptied in place.
+    const out: string[] = [];
+    const flush = (force = false): void => {
+      if (out.length >= chunkLines || (force && out.length > 0)) {
+        write(out.join(''));
+        out.length = 0;
+      }
+    };
+    for (const family of this.families) family.render(out, flush);
+    flush(true);
   }
 
   collect(): Sample[] {

@@ -20,6 +20,14 @@ export interface TrafficOptions {
   autoTick?: boolean;
   /** Replace the scenario's behaviour (custom load shapes in tests). */
   model?: Scenario;
+  /**
+   * Each simulated request stands for this many identical ones. Default: adaptive — starts at 1
+   * and doubles while a tick simulates more than `hopBudgetPerSecond` hops (the scale scenario
+   * needs it; bookinfo stays at 1). Counting hops rather than time keeps runs reproducible.
+   */
+  sampleWeight?: number;
+  /** Simulated proxy hops per second before sampling kicks in. Default 5000. */
+  hopBudgetPerSecond?: number;
   /** Keep istio_request_bytes / istio_response_bytes. Default: on for bookinfo, off for scale (scrape size). */
   byteHistograms?: boolean;
 }
@@ -41,8 +49,20 @@ export interface TrafficEngine {
   stop(): void;
   /** Simulates `seconds` of traffic at once (after applying pending cluster changes); returns the requests originated. */
   advance(seconds: number): number;
-  /** Requests originated since start (entry requests, not hops). */
+  /** Requests originated since start (entry requests, not hops; sampled ones count their weight). */
   requestCount(): number;
+  /**
+   * Streams the exposition in chunks; a /metrics handler should prefer it when present: the
+   * scale scenario's exposition exceeds V8's maximum string length.
+   */
+  writeMetrics?(write: (chunk: string) => void): void;
+}
+
+/** What startTraffic returns: the engine contract plus simulator controls. */
+export interface SimulatedTraffic extends TrafficEngine {
+  writeMetrics(write: (chunk: string) => void): void;
+  /** Current sampling weight (1 = every request simulated). */
+  sampleWeight(): number;
 }
 
 /**
@@ -50,7 +70,7 @@ export interface TrafficEngine {
  * services or Istio config is applied at the next tick, within `tickMs`) and simulates
  * requests in discrete ticks, recording Istio's standard metrics from both proxies.
  */
-export function startTraffic(options: TrafficOptions): TrafficEngine {
+export function startTraffic(options: TrafficOptions): SimulatedTraffic {
   const tickMs = options.tickMs ?? 250;
   const metrics = new IstioMetrics({
     byteHistograms: options.byteHistograms ?? options.scenario !== 'scale',
@@ -74,9 +94,25 @@ export function startTraffic(options: TrafficOptions): TrafficEngine {
       dirty = false;
       simulator.setSnapshot(buildSnapshot(options.cluster));
     }
-    const originated = simulator.tick(seconds);
+    const hopsBefore = simulator.hops;
+    const originated = simulator.tick(seconds) * simulator.getWeight();
     requests += originated;
+    adapt(simulator.hops - hopsBefore, seconds);
     return originated;
+  };
+
+  // PERFORMANCE: a hop costs ~10-20 µs; past the budget, sample more coarsely instead of falling behind.
+  const hopBudget = options.hopBudgetPerSecond ?? 5000;
+  let demand = 0; // smoothed hops per second the full load would need
+  const adapt = (hops: number, seconds: number): void => {
+    if (options.sampleWeight !== undefined || seconds <= 0) return;
+    demand =
+      demand === 0
+        ? (hops * simulator.getWeight()) / seconds
+        : 0.9 * demand + (0.1 * hops * simulator.getWeight()) / seconds;
+    let weight = 1;
+    while (demand / weight > hopBudget && weight < 4096) weight *= 2;
+    simulator.setWeight(weight);
   };
 
   let last = Date.now();
@@ -102,5 +138,7 @@ export function startTraffic(options: TrafficOptions): TrafficEngine {
     },
     advance,
     requestCount: () => requests,
+    writeMetrics: (write) => metrics.write(write),
+    sampleWeight: () => simulator.getWeight(),
   };
 }

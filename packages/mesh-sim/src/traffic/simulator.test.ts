@@ -238,6 +238,23 @@ describe('traffic engine on a scale-like mesh', () => {
     ).toBeGreaterThan(0);
     // No inbound edge to the entry workload: it originates the work itself.
     expect(sum(samples, 'istio_requests_total', { destination_service_name: 'svc-0' })).toBe(0);
+    // Sampling: with a tiny hop budget each simulated request stands for several, same totals in expectation.
+    const sampled = startTraffic({
+      cluster,
+      scenario: 'scale',
+      seed: 4,
+      autoTick: false,
+      hopBudgetPerSecond: 10,
+    });
+    const sampledSamples = run(sampled, 10);
+    expect(sampled.sampleWeight()).toBeGreaterThan(1);
+    const sampledEdge = sum(sampledSamples, 'istio_requests_total', {
+      reporter: 'destination',
+      source_workload: 'svc-0-v1',
+      destination_service_name: 'svc-1',
+    });
+    expect(sampledEdge).toBeGreaterThan(40);
+    expect(sampledEdge).toBeLessThan(160);
     // Byte histograms are off by default for the scale scenario (scrape size).
     expect(samples.some((s) => s.name.startsWith('istio_request_bytes'))).toBe(false);
   });

@@ -36,6 +36,10 @@ export class Simulator {
   private snapshot: MeshSnapshot;
   private flows: Flow[];
   private readonly roundRobin = new Map<string, number>();
+  /** Each simulated request stands for this many (sampling keeps very large meshes affordable). */
+  private weight = 1;
+  /** Proxy hops simulated so far (for the sampling budget). */
+  hops = 0;
 
   constructor(
     private readonly metrics: IstioMetrics,
@@ -52,6 +56,14 @@ export class Simulator {
     this.flows = this.scenario.flows(snapshot);
   }
 
+  setWeight(weight: number): void {
+    this.weight = Math.max(1, Math.round(weight));
+  }
+
+  getWeight(): number {
+    return this.weight;
+  }
+
   /** Draws Poisson arrivals for every flow over `seconds` and simulates each request. */
   tick(seconds: number): number {
     let requests = 0;
@@ -60,7 +72,7 @@ export class Simulator {
       if (!workload) continue;
       const pods = workload.pods.filter((p) => p.ready);
       if (pods.length === 0) continue;
-      const count = poisson(this.random, flow.rps * seconds);
+      const count = poisson(this.random, (flow.rps * seconds) / this.weight);
       for (let i = 0; i < count; i++) {
         const pod = this.pick(`flow|${flow.from}`, pods);
         requests++;
@@ -102,6 +114,7 @@ export class Simulator {
   /** One request from `client` as its proxy (or, without one, kube-proxy) carries it. */
   call(client: PodInfo, request: HttpRequest, depth: number, appTimeoutMs?: number): CallResult {
     if (depth > MAX_DEPTH) return { code: 0, durationMs: 0 };
+    this.hops++;
     const service = resolveService(this.snapshot, request.host, client.namespace);
     const port = service?.ports.find((p) => p.port === request.port) ?? service?.ports[0];
 
@@ -324,7 +337,7 @@ export class Simulator {
     const received = Math.round(logNormal(this.random, 300, 0.3));
     const sent = Math.round(logNormal(this.random, 900, 0.4));
     const durationMs = logNormal(this.random, 2, 0.4);
-    const tcp = { sentBytes: sent, receivedBytes: received, opened: 1, closed: 1 };
+    const tcp = { sentBytes: sent, receivedBytes: received, opened: 1, closed: 1, count: this.weight };
     if (client.hasProxy) {
       this.metrics.recordTcp({
         reporter: 'source',
@@ -387,6 +400,7 @@ export class Simulator {
       durationMs: outcome.durationMs,
       requestBytes: outcome.requestBytes,
       responseBytes: outcome.responseBytes,
+      count: this.weight,
     });
   }
 
