@@ -265,6 +265,19 @@ describe.each(BINARIES)('$label', ({ bin, ns }) => {
     expect(after.stdout).toBe('v1'); // diff is a dry run
   });
 
+  it('creates with generator commands, whose bodies are protobuf', async () => {
+    const ns2 = `${ns}-gen`;
+    expect((await k(['create', 'namespace', ns2])).stdout.trim()).toBe(`namespace/${ns2} created`);
+    expect((await k(['create', 'configmap', 'cfg', '-n', ns2, '--from-literal=a=b'])).stdout.trim()).toBe(
+      'configmap/cfg created',
+    );
+    const data = await k(['get', 'configmap', 'cfg', '-n', ns2, '-o', 'jsonpath={.data.a}']);
+    expect(data.stdout).toBe('b');
+    const del = await k(['delete', 'namespace', ns2]);
+    expect(del.stdout.trim()).toBe(`namespace "${ns2}" deleted`);
+    expect((await k(['get', 'configmap', '-n', ns2, '-o', 'name'])).stdout).toBe('');
+  });
+
   it('deletes', async () => {
     await k([
       'apply',

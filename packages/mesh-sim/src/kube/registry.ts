@@ -133,6 +133,7 @@ const BUILTINS: BuiltinSpec[] = [
     shortNames: ['cm'],
   },
   { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
+  { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'] },
   {
     group: 'apps',
     version: 'v1',

@@ -80,6 +80,15 @@ const FIELD_PATHS: Record<string, string[]> = {
   'spec.nodeName': ['spec', 'nodeName'],
   'spec.type': ['spec', 'type'],
   type: ['type'],
+  'involvedObject.kind': ['involvedObject', 'kind'],
+  'involvedObject.name': ['involvedObject', 'name'],
+  'involvedObject.namespace': ['involvedObject', 'namespace'],
+  'involvedObject.uid': ['involvedObject', 'uid'],
+  'involvedObject.apiVersion': ['involvedObject', 'apiVersion'],
+  'involvedObject.resourceVersion': ['involvedObject', 'resourceVersion'],
+  'involvedObject.fieldPath': ['involvedObject', 'fieldPath'],
+  reason: ['reason'],
+  source: ['source', 'component'],
 };
 
 function fieldValue(obj: KubeObject, path: string[]): string {

@@ -25,6 +25,7 @@ import { asRecord, clone, isRecord } from './objects';
 import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { handlePortForward } from './portforward';
 import { decodeSelfSubjectAccessReview } from './protobuf';
+import { decodeProtobufObject } from './protobufObjects';
 import type { ResourceInfo } from './registry';
 import { allOf, fieldMatcher, labelMatcher } from './selectors';
 import {
@@ -459,8 +460,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   async function objectBody(req: IncomingMessage): Promise<KubeObject> {
     const ct = mediaType(req.headers['content-type']);
-    if (ct.includes('protobuf')) throw unsupportedMediaType(false);
-    const body = parseBody(await readBody(req), ct);
+    const raw = await readBody(req);
+    if (ct === 'application/vnd.kubernetes.protobuf') {
+      const decoded = decodeProtobufObject(raw);
+      if (!decoded) {
+        throw new StatusError(
+          415,
+          'UnsupportedMediaType',
+          'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+        );
+      }
+      return decoded;
+    }
+    const body = parseBody(raw, ct);
     if (!isRecord(body)) throw badRequest('the body of the request must be a JSON object');
     if (!isRecord(body.metadata)) body.metadata = {};
     return body as KubeObject;

@@ -1,0 +1,147 @@
+/**
+ * kubectl's generator commands (`kubectl create namespace|configmap|secret|serviceaccount`)
+ * post protobuf, and kubectl does not retry with JSON on 415. This decodes those few kinds
+ * (metadata plus their simple fields) into JSON objects; other kinds stay 415.
+ * Field numbers are those of k8s.io/api/core/v1/generated.proto.
+ */
+import type { KubeObject, ObjectMeta } from '../cluster/types';
+
+const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
+
+type Field = Buffer | bigint;
+
+function readVarint(buf: Buffer, pos: number): [bigint, number] {
+  let result = 0n;
+  let shift = 0n;
+  for (let i = 0; i < 10; i++) {
+    const b = buf[pos++];
+    if (b === undefined) throw new Error('truncated varint');
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return [result, pos];
+    shift += 7n;
+  }
+  throw new Error('varint too long');
+}
+
+function readFields(buf: Buffer): Map<number, Field[]> {
+  const out = new Map<number, Field[]>();
+  let pos = 0;
+  while (pos < buf.length) {
+    const [key, next] = readVarint(buf, pos);
+    pos = next;
+    const field = Number(key >> 3n);
+    const wire = Number(key & 7n);
+    let value: Field;
+    if (wire === 0) {
+      [value, pos] = readVarint(buf, pos);
+    } else if (wire === 2) {
+      const [len, start] = readVarint(buf, pos);
+      pos = start + Number(len);
+      if (pos > buf.length) throw new Error('truncated field');
+      value = buf.subarray(start, pos);
+    } else if (wire === 1) {
+      value = buf.subarray(pos, pos + 8);
+      pos += 8;
+    } else if (wire === 5) {
+      value = buf.subarray(pos, pos + 4);
+      pos += 4;
+    } else throw new Error(`unsupported wire type ${wire}`);
+    const list = out.get(field) ?? [];
+    list.push(value);
+    out.set(field, list);
+  }
+  return out;
+}
+
+function str(fields: Map<number, Field[]>, n: number): string | undefined {
+  const v = fields.get(n)?.[0];
+  return Buffer.isBuffer(v) ? v.toString('utf8') : undefined;
+}
+
+function bytesList(fields: Map<number, Field[]>, n: number): Buffer[] {
+  return (fields.get(n) ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
+}
+
+function map(
+  fields: Map<number, Field[]>,
+  n: number,
+  encode: (b: Buffer) => string,
+): Record<string, string> | undefined {
+  const entries = bytesList(fields, n);
+  if (entries.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const e of entries) {
+    const kv = readFields(e);
+    const value = kv.get(2)?.[0];
+    out[str(kv, 1) ?? ''] = Buffer.isBuffer(value) ? encode(value) : '';
+  }
+  return out;
+}
+
+const utf8 = (b: Buffer): string => b.toString('utf8');
+const base64 = (b: Buffer): string => b.toString('base64');
+
+function meta(buf: Buffer | undefined): ObjectMeta {
+  const f = buf ? readFields(buf) : new Map<number, Field[]>();
+  const m: ObjectMeta = { name: str(f, 1) ?? '' };
+  const generateName = str(f, 2);
+  if (generateName) m.generateName = generateName;
+  const namespace = str(f, 3);
+  if (namespace) m.namespace = namespace;
+  const resourceVersion = str(f, 6);
+  if (resourceVersion) m.resourceVersion = resourceVersion;
+  const labels = map(f, 11, utf8);
+  if (labels) m.labels = labels;
+  const annotations = map(f, 12, utf8);
+  if (annotations) m.annotations = annotations;
+  const finalizers = bytesList(f, 14).map(utf8);
+  if (finalizers.length) m.finalizers = finalizers;
+  return m;
+}
+
+/** Decodes a protobuf body of a supported core/v1 kind, or returns undefined. */
+export function decodeProtobufObject(body: Buffer): KubeObject | undefined {
+  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const unknown = readFields(body.subarray(MAGIC.length));
+  const typeMeta = unknown.get(1)?.[0];
+  const raw = unknown.get(2)?.[0];
+  if (!Buffer.isBuffer(typeMeta) || !Buffer.isBuffer(raw)) return undefined;
+  const tm = readFields(typeMeta);
+  const apiVersion = str(tm, 1) ?? '';
+  const kind = str(tm, 2) ?? '';
+  if (apiVersion !== 'v1') return undefined;
+  const f = readFields(raw);
+  const metadata = meta(bytesList(f, 1)[0]);
+  switch (kind) {
+    case 'Namespace':
+      return { apiVersion, kind, metadata };
+    case 'ServiceAccount':
+      return { apiVersion, kind, metadata };
+    case 'ConfigMap': {
+      const obj: KubeObject = { apiVersion, kind, metadata };
+      const data = map(f, 2, utf8);
+      if (data) obj.data = data;
+      const binaryData = map(f, 3, base64);
+      if (binaryData) obj.binaryData = binaryData;
+      return obj;
+    }
+    case 'Secret': {
+      const obj: KubeObject = { apiVersion, kind, metadata };
+      const data = map(f, 2, base64);
+      if (data) obj.data = data;
+      const type = str(f, 3);
+      if (type) obj.type = type;
+      const stringData = map(f, 4, utf8);
+      if (stringData)
+        obj.data = {
+          ...(data ?? {}),
+          ...Object.fromEntries(
+            Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+        };
+      return obj;
+    }
+    default:
+      return undefined;
+  }
+}
