@@ -21,11 +21,14 @@ let backend: http.Server;
 let pod: string;
 const tmp = makeTempDir('mesh-sim-portforward-');
 const running: RunningKubectl[] = [];
+const BIG = '0123456789abcdef'.repeat(256 * 1024); // 4 MiB
 
 beforeAll(async () => {
   backend = http.createServer((req, res) => {
     res.setHeader('Content-Type', 'text/plain');
-    res.end(`productpage stand-in answered ${req.method ?? ''} ${req.url ?? ''}\n`);
+    // Dashboards move megabytes of JavaScript through port-forwards: check flow control too.
+    if (req.url === '/big') res.end(BIG);
+    else res.end(`productpage stand-in answered ${req.method ?? ''} ${req.url ?? ''}\n`);
   });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   const port = (backend.address() as AddressInfo).port;
@@ -88,6 +91,9 @@ describe('kubectl port-forward (SPDY)', () => {
     expect(first).toEqual({ status: 200, body: 'productpage stand-in answered GET /productpage\n' });
     const second = await get(port, '/api/v1/products');
     expect(second.body).toBe('productpage stand-in answered GET /api/v1/products\n');
+    const big = await get(port, '/big');
+    expect(big.body.length).toBe(BIG.length);
+    expect(big.body === BIG).toBe(true);
     expect(k.output()).toContain('Handling connection for');
     await k.stop();
   });
@@ -120,6 +126,12 @@ describe('kubectl port-forward (SPDY)', () => {
 });
 
 describe('client-node PortForward (WebSocket)', () => {
+  /** portForward() answers the socket, or a restarter when retries are asked for (not here). */
+  function close(ws: Awaited<ReturnType<PortForward['portForward']>>): void {
+    if (typeof ws === 'function') ws()?.close();
+    else ws.close();
+  }
+
   function forward(context: string | undefined, port: number) {
     const kc = new KubeConfig();
     kc.loadFromFile(sim.kubeconfig);
@@ -142,7 +154,19 @@ describe('client-node PortForward (WebSocket)', () => {
     await waitFor(() => f.out().includes('answered GET /reviews/0'), { message: `no answer: ${f.out()}` });
     expect(f.out()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(f.err()).toBe('');
-    ws.close();
+    close(ws);
+  });
+
+  it('carries a large response intact', async () => {
+    const f = forward(undefined, 9080);
+    const ws = await f.ws;
+    f.input.write('GET /big HTTP/1.1\r\nHost: productpage\r\nConnection: close\r\n\r\n');
+    await waitFor(() => f.out().length >= BIG.length, {
+      timeoutMs: 20_000,
+      message: `got ${f.out().length} bytes`,
+    });
+    expect(f.out().endsWith(BIG)).toBe(true);
+    close(ws);
   });
 
   it('reports an unmapped port on the error channel', async () => {
@@ -150,7 +174,7 @@ describe('client-node PortForward (WebSocket)', () => {
     const ws = await f.ws;
     await waitFor(() => f.err().includes('error forwarding port 9999'), { message: `no error: ${f.err()}` });
     expect(f.out()).toBe('');
-    ws.close();
+    close(ws);
   });
 
   it('is refused to the viewer with 403', async () => {

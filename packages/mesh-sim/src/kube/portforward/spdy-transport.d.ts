@@ -2,7 +2,15 @@
 declare module 'spdy-transport' {
   import type { Duplex } from 'node:stream';
 
+  /** One direction of a flow-control window. */
+  export interface SpdyWindowSide {
+    current: number;
+    max: number;
+    update(size: number, callback?: () => void): void;
+  }
+
   export interface SpdyStream extends Duplex {
+    _spdyState: { window: { send: SpdyWindowSide } };
     id: number;
     headers: Record<string, string>;
     respond(status: number, headers: Record<string, string>, callback?: (err?: Error) => void): void;
@@ -14,7 +22,7 @@ declare module 'spdy-transport' {
   }
 
   export interface SpdyConnection {
-    _spdyState: { parser: SpdyParser };
+    _spdyState: { parser: SpdyParser; window: { send: SpdyWindowSide } };
     start(version: number): void;
     end(callback?: () => void): void;
     destroyStreams(err?: Error): void;

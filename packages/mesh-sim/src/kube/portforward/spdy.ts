@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import transport, { type SpdyConnection, type SpdyStream } from 'spdy-transport';
+import transport, { type SpdyConnection, type SpdyStream, type SpdyWindowSide } from 'spdy-transport';
 import { connectTarget, forwardError, podFromRequest, type TargetResolver } from './target';
 
 /**
@@ -36,6 +36,7 @@ export function handleSpdyPortForward(
 
   const connection = transport.connection.create(socket, { protocol: 'spdy', isServer: true });
   acceptStreamsWithoutHttpHeaders(connection);
+  ignorePeerWindow(connection._spdyState.window.send);
   connection.start(3.1);
 
   const pod = podFromRequest(req).name;
@@ -45,6 +46,7 @@ export function handleSpdyPortForward(
   connection.on('stream', (stream) => {
     // Streams error when kubectl goes away mid-transfer; the socket close below cleans up.
     stream.on('error', () => stream.destroy());
+    ignorePeerWindow(stream._spdyState.window.send);
     stream.respond(200, {});
     const key = stream.headers['requestid'] ?? stream.headers['port'] ?? '';
     const pair = pairs.get(key) ?? { finished: false };
@@ -125,5 +127,19 @@ function acceptStreamsWithoutHttpHeaders(connection: SpdyConnection): void {
       }
       callback(err, headers);
     });
+  };
+}
+
+/**
+ * kubectl's SPDY library (moby/spdystream) never sends WINDOW_UPDATE, and the kubelet's copy of
+ * it never enforces windows, so after the first 64 KiB spdy-transport would wait forever for
+ * credit. Refill the send window before every use: flow control is left to TCP, as on a
+ * real cluster.
+ */
+function ignorePeerWindow(side: SpdyWindowSide): void {
+  const update = side.update.bind(side);
+  side.update = (size, callback) => {
+    if (size < 0) side.current = side.max;
+    update(size, callback);
   };
 }
