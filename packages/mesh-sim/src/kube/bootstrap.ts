@@ -1,5 +1,7 @@
 /** A fresh cluster store as a new cluster has it: seed namespaces and the Istio CRDs. */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -12,13 +14,34 @@ export const ISTIO_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '
 
 let crdCache: KubeObject[] | undefined;
 
-/** The Istio CRDs from fixtures/istio/crds/crd-all.gen.yaml (parsed once per process). */
+/**
+ * The Istio CRDs from fixtures/istio/crds/crd-all.gen.yaml (parsed once per process).
+ * PERFORMANCE: parsing the 1 MB of YAML takes 1–2 s, paid by every simulator start (every
+ * test file); the result is cached as JSON in the temp dir, keyed by the file's hash.
+ */
 export function istioCrds(): KubeObject[] {
-  if (!crdCache) {
-    const text = readFileSync(join(ISTIO_FIXTURES, 'crds/crd-all.gen.yaml'), 'utf8');
-    crdCache = YAML.parseAllDocuments(text)
-      .map((d) => d.toJSON() as unknown)
-      .filter((d): d is KubeObject => isRecord(d) && d.kind === 'CustomResourceDefinition');
+  if (crdCache) return crdCache;
+  const text = readFileSync(join(ISTIO_FIXTURES, 'crds/crd-all.gen.yaml'), 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const cacheFile = join(tmpdir(), `mesh-sim-istio-crds-${hash}.json`);
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as unknown;
+    if (Array.isArray(cached) && cached.every((d) => isRecord(d) && d.kind === 'CustomResourceDefinition')) {
+      crdCache = cached as KubeObject[];
+      return crdCache;
+    }
+  } catch {
+    // no cache yet (or a broken one): parse the YAML
+  }
+  crdCache = YAML.parseAllDocuments(text)
+    .map((d) => d.toJSON() as unknown)
+    .filter((d): d is KubeObject => isRecord(d) && d.kind === 'CustomResourceDefinition');
+  try {
+    const tmp = `${cacheFile}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(crdCache));
+    renameSync(tmp, cacheFile);
+  } catch {
+    // a read-only temp dir only costs the parse next time
   }
   return crdCache;
 }
