@@ -28,7 +28,11 @@ beforeAll(async () => {
     res.setHeader('Content-Type', 'text/plain');
     // Dashboards move megabytes of JavaScript through port-forwards: check flow control too.
     if (req.url === '/big') res.end(BIG);
-    else res.end(`productpage stand-in answered ${req.method ?? ''} ${req.url ?? ''}\n`);
+    else if (req.method === 'POST') {
+      let received = 0;
+      req.on('data', (d: Buffer) => (received += d.length));
+      req.on('end', () => res.end(`received ${received} bytes\n`));
+    } else res.end(`productpage stand-in answered ${req.method ?? ''} ${req.url ?? ''}\n`);
   });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   const port = (backend.address() as AddressInfo).port;
@@ -63,6 +67,23 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+/** One HTTP POST on a fresh connection; answers the response body. */
+function post(port: number, path: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent: false, timeout: 10_000 },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function startForward(
   target: string,
   remotePort: number,
@@ -94,6 +115,7 @@ describe('kubectl port-forward (SPDY)', () => {
     const big = await get(port, '/big');
     expect(big.body.length).toBe(BIG.length);
     expect(big.body === BIG).toBe(true);
+    expect(await post(port, '/upload', BIG)).toBe(`received ${BIG.length} bytes\n`);
     expect(k.output()).toContain('Handling connection for');
     await k.stop();
   });
