@@ -57,7 +57,22 @@ export function GraphCanvas({
       if (event.target === cy) onSelectRef.current(null);
     });
     cyRef.current = cy;
+    // The canvas changes size when banners come and go or the window resizes; cytoscape must
+    // re-measure, and a graph the person has not moved stays fitted.
+    let userMoved = false;
+    cy.on('dragpan scrollzoom pinchzoom', () => {
+      userMoved = true;
+    });
+    cy.on('layoutstop', () => {
+      userMoved = false;
+    });
+    const observer = new ResizeObserver(() => {
+      cy.resize();
+      if (!userMoved && cy.elements().nonempty()) cy.fit(undefined, 30);
+    });
+    observer.observe(container);
     return () => {
+      observer.disconnect();
       cyRef.current = null;
       layoutKeyRef.current = '';
       cy.destroy();
@@ -72,7 +87,8 @@ export function GraphCanvas({
     const nodeCount = cy.nodes().length;
     const layoutName = resolveLayout(layout, nodeCount);
     const key = `${layoutName}:${nodesChanged ? ++layoutRunRef.current : layoutRunRef.current}`;
-    container.dataset.nodes = String(nodeCount);
+    // App boxes are groupings, not nodes: count what the summary and tables count.
+    container.dataset.nodes = String(cy.nodes('[!isBox]').length);
     container.dataset.edges = String(cy.edges().length);
     if (key === layoutKeyRef.current) return;
     layoutKeyRef.current = key;
