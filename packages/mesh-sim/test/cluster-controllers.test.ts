@@ -271,6 +271,33 @@ describe('Deployment controller', () => {
   });
 });
 
+describe('namespace deletion', () => {
+  it('leaves nothing behind, whatever order the store deletes in', () => {
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gone' } });
+    // A pod created first makes the store delete pods before their ReplicaSets, which would
+    // otherwise replace them in a namespace that is going away.
+    store.create('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'first', namespace: 'gone' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    store.create('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'gone' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    store.create('deployments.apps', deployment('gone', 'web-v1', 2, { app: 'web' }));
+    expect(store.list('pods', 'gone')).toHaveLength(3);
+
+    store.delete('namespaces', undefined, 'gone');
+    for (const resource of ['pods', 'replicasets.apps', 'deployments.apps', 'services', 'endpoints']) {
+      expect(store.list(resource, 'gone'), resource).toEqual([]);
+    }
+  });
+});
+
 describe('scale scenario', () => {
   it('generates namespaces, services and annotated deployments with running pods', () => {
     loadScenario(store, { scenario: 'scale', namespaces: 4, services: 9 });
