@@ -153,7 +153,15 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
   const metrics = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
-      const body = traffic.renderMetrics();
+      let body: string;
+      try {
+        body = traffic.renderMetrics();
+      } catch (err) {
+        log(`mesh-sim: rendering metrics failed: ${String(err)}`);
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('metrics unavailable');
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(body);
     } else if (path === '/healthz') {

@@ -23,7 +23,10 @@ export interface StoredEvent extends ClusterEvent {
 }
 
 export interface StoreOptions {
-  /** How many events are kept for watch resume before the oldest are dropped. */
+  /**
+   * How many events are kept for watch resume before the oldest are dropped (default 25,000;
+   * each holds the object version it carried, so this bounds memory under constant churn).
+   */
   historyLimit?: number;
 }
 
@@ -112,7 +115,7 @@ export class KubeStore implements ClusterStore {
 
   constructor(registry = new Registry(), options: StoreOptions = {}) {
     this.registry = registry;
-    this.historyLimit = options.historyLimit ?? 100_000;
+    this.historyLimit = options.historyLimit ?? 25_000;
   }
 
   /** The current global resourceVersion, as the decimal string lists carry. */
