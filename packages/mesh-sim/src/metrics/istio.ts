@@ -191,6 +191,15 @@ export class IstioMetrics {
     this.registry.write(write);
   }
 
+  chunks(): Generator<string> {
+    return this.registry.chunks();
+  }
+
+  /** Drops cached label strings; call when the mesh snapshot (and its label objects) is replaced. */
+  resetLabelCache(): void {
+    this.labelCache.clear();
+  }
+
   collect(): Sample[] {
     return this.registry.collect();
   }
@@ -212,7 +221,7 @@ export class IstioMetrics {
     const key = `${this.peerKey(report)}|${protocolKey}|${report.flags}|${report.security}`;
     let labels = this.labelCache.get(key);
     if (labels === undefined) {
-      if (this.labelCache.size > 500_000) this.labelCache.clear();
+      if (this.labelCache.size > 200_000) this.labelCache.clear();
       labels =
         this.peerLabels(report) +
         `,${protocolPart}response_flags="${escapeLabelValue(report.flags)}",connection_security_policy="${report.security}"` +

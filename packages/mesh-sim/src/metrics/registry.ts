@@ -52,13 +52,18 @@ export class CounterFamily {
     this.series.set(labelString, (this.series.get(labelString) ?? 0) + value);
   }
 
-  render(out: string[], flush?: () => void): void {
+  render(out: string[]): void {
+    for (const _ of this.renderSteps(out));
+  }
+
+  /** Pushes the lines of one series per step. */
+  *renderSteps(out: string[]): Generator<void> {
     if (this.series.size === 0) return;
     out.push(`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`);
     const prefix = `${this.name}{`;
     for (const [labels, value] of this.series) {
       out.push(`${prefix}${labels}} ${formatValue(value)}\n`);
-      flush?.();
+      yield;
     }
   }
 
@@ -101,7 +106,12 @@ export class HistogramFamily {
     series.count += count;
   }
 
-  render(out: string[], flush?: () => void): void {
+  render(out: string[]): void {
+    for (const _ of this.renderSteps(out));
+  }
+
+  /** Pushes the lines of one series per step. */
+  *renderSteps(out: string[]): Generator<void> {
     if (this.series.size === 0) return;
     out.push(`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`);
     const bucketPrefix = `${this.name}_bucket{`;
@@ -114,7 +124,7 @@ export class HistogramFamily {
       }
       out.push(`${this.name}_sum{${labels}} ${formatValue(series.sum)}\n`);
       out.push(`${this.name}_count{${labels}} ${series.count}\n`);
-      flush?.();
+      yield;
     }
   }
 
@@ -138,6 +148,9 @@ export class HistogramFamily {
   }
 }
 
+/** Below V8's maximum string length (2^29 - 24 characters). */
+const MAX_STRING_CHARS = 500_000_000;
+
 export class MetricRegistry {
   private readonly families: (CounterFamily | HistogramFamily)[] = [];
 
@@ -153,24 +166,42 @@ export class MetricRegistry {
     return family;
   }
 
+  /** The whole exposition as one string; throws a clear error past V8's string limit (use chunks()). */
   render(): string {
-    const out: string[] = [];
-    for (const family of this.families) family.render(out);
-    return out.join('');
+    const parts: string[] = [];
+    let length = 0;
+    for (const chunk of this.chunks()) {
+      length += chunk.length;
+      if (length > MAX_STRING_CHARS) {
+        throw new Error(
+          `metrics exposition exceeds ${MAX_STRING_CHARS} characters (${this.seriesCount()} series): stream it with chunks()/metricsChunks()`,
+        );
+      }
+      parts.push(chunk);
+    }
+    return parts.join('');
   }
 
   /** Streams the exposition in chunks of roughly `chunkLines` lines. */
   write(write: (chunk: string) => void, chunkLines = 20_000): void {
-    // Families push into this same array, so it is emptied in place.
+    for (const chunk of this.chunks(chunkLines)) write(chunk);
+  }
+
+  /**
+   * The exposition as a lazy sequence of chunks, so an HTTP handler can yield to the event loop
+   * between them (`Readable.from(registry.chunks())`).
+   */
+  *chunks(chunkLines = 20_000): Generator<string> {
     const out: string[] = [];
-    const flush = (force = false): void => {
-      if (out.length >= chunkLines || (force && out.length > 0)) {
-        write(out.join(''));
-        out.length = 0;
+    for (const family of this.families) {
+      for (const _ of family.renderSteps(out)) {
+        if (out.length >= chunkLines) {
+          yield out.join('');
+          out.length = 0;
+        }
       }
-    };
-    for (const family of this.families) family.render(out, flush);
-    flush(true);
+    }
+    if (out.length > 0) yield out.join('');
   }
 
   collect(): Sample[] {

@@ -56,11 +56,16 @@ export interface TrafficEngine {
    * scale scenario's exposition exceeds V8's maximum string length.
    */
   writeMetrics?(write: (chunk: string) => void): void;
+  /** The exposition as lazy chunks: `Readable.from(engine.metricsChunks()).pipe(res)` yields between them. */
+  metricsChunks?(): Iterable<string>;
 }
 
 /** What startTraffic returns: the engine contract plus simulator controls. */
 export interface SimulatedTraffic extends TrafficEngine {
   writeMetrics(write: (chunk: string) => void): void;
+  metricsChunks(): Iterable<string>;
+  /** Snapshot rebuilds so far (each cluster change that matters costs one). */
+  rebuildCount(): number;
   /** Current sampling weight (1 = every request simulated). */
   sampleWeight(): number;
 }
@@ -85,6 +90,7 @@ export function startTraffic(options: TrafficOptions): SimulatedTraffic {
 
   let dirty = false;
   let requests = 0;
+  let rebuilds = 0;
   const unsubscribe = options.cluster.subscribe((event) => {
     if (WATCHED_RESOURCES.has(event.resource)) dirty = true;
   });
@@ -93,6 +99,7 @@ export function startTraffic(options: TrafficOptions): SimulatedTraffic {
     if (dirty) {
       dirty = false;
       simulator.setSnapshot(buildSnapshot(options.cluster));
+      rebuilds++;
     }
     const hopsBefore = simulator.hops;
     const originated = simulator.tick(seconds) * simulator.getWeight();
@@ -139,6 +146,8 @@ export function startTraffic(options: TrafficOptions): SimulatedTraffic {
     advance,
     requestCount: () => requests,
     writeMetrics: (write) => metrics.write(write),
+    metricsChunks: () => metrics.chunks(),
+    rebuildCount: () => rebuilds,
     sampleWeight: () => simulator.getWeight(),
   };
 }

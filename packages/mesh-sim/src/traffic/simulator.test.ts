@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster/types';
 import { startTraffic } from './index';
 import type { MetricSample, TrafficEngine } from './index';
+import { BOOKINFO_KNOBS, bookinfoScenario } from './scenario-bookinfo';
 import { bookinfoCluster, loadFixture, TestCluster } from './test-cluster';
 
 function sum(samples: MetricSample[], name: string, where: Record<string, string>): number {
@@ -257,5 +258,135 @@ describe('traffic engine on a scale-like mesh', () => {
     expect(sampledEdge).toBeLessThan(160);
     // Byte histograms are off by default for the scale scenario (scrape size).
     expect(samples.some((s) => s.name.startsWith('istio_request_bytes'))).toBe(false);
+  });
+});
+
+describe('traffic engine: Envoy behaviours', () => {
+  function ratingsRule(rule: Record<string, unknown>): KubeObject {
+    return {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'ratings' },
+      spec: {
+        hosts: ['ratings'],
+        http: [{ ...rule, route: [{ destination: { host: 'ratings', subset: 'v1' } }] }],
+      },
+    };
+  }
+  const ratingsFrom = (reporter: string) => ({
+    reporter,
+    source_workload: 'reviews-v2',
+    destination_service_name: 'ratings',
+  });
+
+  it('retries 5xx answers and reports URX when the attempts run out', () => {
+    const cluster = bookinfoCluster();
+    cluster.apply([ratingsRule({ retries: { attempts: 2, retryOn: '5xx' } })], 'bookinfo');
+    const knobs = structuredClone(BOOKINFO_KNOBS);
+    knobs.profiles['ratings-v1'] = {
+      medianMs: 2,
+      sigma: 0.1,
+      errorPercent: 100,
+      errorCode: 500,
+      responseBytes: 50,
+    };
+    const samples = run(
+      startTraffic({
+        cluster,
+        scenario: 'bookinfo',
+        seed: 8,
+        autoTick: false,
+        model: bookinfoScenario(knobs),
+      }),
+      10,
+    );
+    const clientSide = sum(samples, 'istio_requests_total', {
+      ...ratingsFrom('source'),
+      response_code: '500',
+      response_flags: 'URX',
+    });
+    const serverSide = sum(samples, 'istio_requests_total', {
+      ...ratingsFrom('destination'),
+      response_code: '500',
+    });
+    expect(clientSide).toBeGreaterThan(5);
+    expect(serverSide).toBe(3 * clientSide);
+  });
+
+  it('answers 504 UT past the route timeout; the server sees the client go (0, DC)', () => {
+    const cluster = bookinfoCluster();
+    cluster.apply([ratingsRule({ timeout: '1ms', retries: { attempts: 0 } })], 'bookinfo');
+    const knobs = structuredClone(BOOKINFO_KNOBS);
+    knobs.profiles['ratings-v1'] = {
+      medianMs: 50,
+      sigma: 0.1,
+      errorPercent: 0,
+      errorCode: 500,
+      responseBytes: 50,
+    };
+    const samples = run(
+      startTraffic({
+        cluster,
+        scenario: 'bookinfo',
+        seed: 8,
+        autoTick: false,
+        model: bookinfoScenario(knobs),
+      }),
+      10,
+    );
+    const timedOut = sum(samples, 'istio_requests_total', {
+      ...ratingsFrom('source'),
+      response_code: '504',
+      response_flags: 'UT',
+    });
+    expect(timedOut).toBeGreaterThan(5);
+    expect(
+      sum(samples, 'istio_requests_total', {
+        ...ratingsFrom('destination'),
+        response_code: '0',
+        response_flags: 'DC',
+      }),
+    ).toBe(timedOut);
+    expect(
+      sum(samples, 'istio_request_duration_milliseconds_bucket', {
+        ...ratingsFrom('source'),
+        response_code: '504',
+        le: '5',
+      }),
+    ).toBe(timedOut);
+  });
+
+  it('mirrors a share of the requests to the mirror destination', () => {
+    const cluster = bookinfoCluster();
+    cluster.apply(
+      [
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'reviews' },
+          spec: {
+            hosts: ['reviews'],
+            http: [
+              {
+                route: [{ destination: { host: 'reviews', subset: 'v1' } }],
+                mirror: { host: 'reviews', subset: 'v3' },
+                mirrorPercentage: { value: 50 },
+              },
+            ],
+          },
+        },
+      ],
+      'bookinfo',
+    );
+    const samples = run(startTraffic({ cluster, scenario: 'bookinfo', seed: 8, autoTick: false }), 10);
+    const served = (workload: string) =>
+      sum(samples, 'istio_requests_total', {
+        reporter: 'destination',
+        source_workload: 'productpage-v1',
+        destination_workload: workload,
+      });
+    expect(served('reviews-v2')).toBe(0);
+    expect(served('reviews-v3') / served('reviews-v1')).toBeGreaterThan(0.4);
+    expect(served('reviews-v3') / served('reviews-v1')).toBeLessThan(0.6);
   });
 });

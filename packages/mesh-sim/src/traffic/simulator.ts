@@ -53,6 +53,7 @@ export class Simulator {
 
   setSnapshot(snapshot: MeshSnapshot): void {
     this.snapshot = snapshot;
+    this.metrics.resetLabelCache();
     this.flows = this.scenario.flows(snapshot);
   }
 
