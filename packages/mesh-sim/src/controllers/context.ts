@@ -7,7 +7,7 @@ export const SERVICES = 'services';
 export const ENDPOINTS = 'endpoints';
 export const NAMESPACES = 'namespaces';
 
-export type WorkKind = 'deployment' | 'replicaset' | 'pod' | 'admit' | 'service';
+export type WorkKind = 'deployment' | 'replicaset' | 'admit' | 'service';
 
 /** What the index keeps per object: enough to choose which objects to fetch. */
 export interface IndexEntry {

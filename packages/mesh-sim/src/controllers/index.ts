@@ -135,7 +135,6 @@ export function startControllers(store: ClusterStore): () => void {
       case 'replicaset':
         return reconcileReplicaSet(ctx, namespace, name);
       case 'admit':
-      case 'pod':
         return admitPod(ctx, namespace, name);
       case 'service':
         return reconcileEndpoints(ctx, namespace, name);
