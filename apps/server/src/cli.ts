@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
-import { startDemo } from './demo';
 import { createLogger } from './logger';
 import { startServer } from './server';
 

@@ -16,6 +16,7 @@ let prom: { url: string; stop(): Promise<void> };
 let admin: RunningServer;
 let viewer: RunningServer;
 let readOnly: RunningServer;
+let tokenAuth: RunningServer;
 
 beforeAll(async () => {
   sim = await startMeshSim({ scenario: 'bookinfo', traffic: true, seed: 7 });
@@ -24,12 +25,14 @@ beforeAll(async () => {
   admin = await startServer({ ...common, context: ADMIN_CONTEXT, prometheusUrl: prom.url });
   viewer = await startServer({ ...common, context: VIEWER_CONTEXT, prometheusUrl: prom.url });
   readOnly = await startServer({ ...common, context: ADMIN_CONTEXT, readOnly: true });
+  tokenAuth = await startServer({ ...common, context: VIEWER_CONTEXT, auth: 'token' });
 });
 
 afterAll(async () => {
   await admin?.close();
   await viewer?.close();
   await readOnly?.close();
+  await tokenAuth?.close();
   await prom?.stop();
   await sim?.stop();
 });
@@ -284,6 +287,35 @@ describe('configuration changes', () => {
     });
     expect(res.status).toBe(403);
     expect(ApiErrorBody.parse(res.body).error.code).toBe('read_only');
+  });
+
+  it('with --auth token, writes with the caller token and refuses calls without one', async () => {
+    expect((await getJson(`${tokenAuth.url}/api/namespaces`)).status).toBe(401);
+    const url = `${tokenAuth.url}/api/istio/bookinfo/virtualservices/reviews`;
+    const current = await kubectl(sim.kubeconfig, ADMIN_CONTEXT, [
+      '-n',
+      'bookinfo',
+      'get',
+      'virtualservice',
+      'reviews',
+      '-o',
+      'json',
+    ]);
+    const put = (token: string) =>
+      getJson(`${url}?dryRun=true`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: current,
+      });
+    expect((await put(sim.tokens.viewer)).status).toBe(403);
+    expect((await put(sim.tokens.admin)).status).toBe(200);
+    const { body } = await getJson(`${tokenAuth.url}/api/auth/info`, {
+      headers: { authorization: `Bearer ${sim.tokens.admin}` },
+    });
+    expect(AuthInfo.parse(body)).toMatchObject({
+      strategy: 'token',
+      permissions: { bookinfo: { canEdit: true } },
+    });
   });
 
   it('lists services and workloads with their sidecars', async () => {
