@@ -17,8 +17,8 @@ export function reconcileEndpoints(ctx: ControllerContext, namespace: string, na
     return;
   }
   const selector = stringMap(asRecord(service.spec).selector);
-  // Without a selector the Endpoints belong to whoever wrote them.
-  if (Object.keys(selector).length === 0) return;
+  // Without a selector the Endpoints belong to whoever wrote them; ExternalName has none.
+  if (Object.keys(selector).length === 0 || asRecord(service.spec).type === 'ExternalName') return;
 
   const pods = ctx.index
     .objects(ctx, PODS, namespace, (entry) => labelsMatch(selector, entry.labels))
