@@ -229,13 +229,24 @@ describe.each(BINARIES)('$label', ({ bin, ns }) => {
     expect(builtin.stdout.trim()).toBe('deployment.apps/reviews-v1 patched');
   });
 
-  it('validates custom objects against the CRD schema (422 with the field path)', async () => {
+  it('validates custom objects against the CRD schema: 422 with the field path, unknown fields pruned (400 when strict)', async () => {
     const bad = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: bad\nspec:\n  hosts: reviews\n`;
     const r = await k(['apply', '-n', ns, '-f', '-'], { stdin: bad });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       'The VirtualService "bad" is invalid: spec.hosts: Invalid value: "string": spec.hosts in body must be of type array: "string"',
     );
+    const typo = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: typo\nspec:\n  hosts: [a]\n  http:\n  - route:\n    - destination: {host: a}\n      wieght: 10\n`;
+    const strict = await k(['apply', '-n', ns, '-f', '-'], { stdin: typo });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      'VirtualService in version "v1" cannot be handled as a VirtualService: strict decoding error: unknown field "spec.http[0].route[0].wieght"',
+    );
+    const warned = await k(['apply', '-n', ns, '--validate=warn', '-f', '-'], { stdin: typo });
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('Warning: unknown field "spec.http[0].route[0].wieght"');
+    const pruned = await k(['get', 'vs', 'typo', '-n', ns, '-o', 'jsonpath={.spec.http[0].route[0]}']);
+    expect(JSON.parse(pruned.stdout)).toEqual({ destination: { host: 'a' } });
   });
 
   it('applies server-side and diffs', async () => {

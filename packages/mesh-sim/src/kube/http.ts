@@ -51,6 +51,18 @@ function baseHeaders(): Record<string, string> {
   return { 'Audit-Id': randomUUID(), 'Cache-Control': 'no-cache, private' };
 }
 
+const warnings = new WeakMap<ServerResponse, string[]>();
+
+/** Warnings collected while handling a request; sent as `Warning: 299 - "…"` headers. */
+export function warningsOf(res: ServerResponse): string[] {
+  let list = warnings.get(res);
+  if (!list) {
+    list = [];
+    warnings.set(res, list);
+  }
+  return list;
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -58,6 +70,13 @@ export function sendJson(
   contentType = 'application/json',
 ): void {
   const text = JSON.stringify(body);
+  const pending = warnings.get(res);
+  if (pending?.length && status < 300) {
+    res.setHeader(
+      'Warning',
+      pending.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
+  }
   res.writeHead(status, {
     ...baseHeaders(),
     'Content-Type': contentType,

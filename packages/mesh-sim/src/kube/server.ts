@@ -20,7 +20,7 @@ import {
   openApiGroupVersion,
   openApiRoot,
 } from './discovery';
-import { mediaType, parseBody, readBody, sendError, sendJson, sendText } from './http';
+import { mediaType, parseBody, readBody, sendError, sendJson, sendText, warningsOf } from './http';
 import { asRecord, clone, isRecord } from './objects';
 import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { handlePortForward } from './portforward';
@@ -39,7 +39,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from './status';
-import type { KubeStore } from './store';
+import type { KubeStore, WriteOptions } from './store';
 import { toTable } from './table';
 import type { IncludeObject } from './table';
 import { WatchHub, serveWatch } from './watch';
@@ -271,6 +271,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!info.verbs.includes(verb) && !rp.subresource) throw methodNotAllowed();
     const q = url.searchParams;
     const dryRun = q.getAll('dryRun').includes('All');
+    const fv = q.get('fieldValidation');
+    const wopts: WriteOptions = {
+      dryRun,
+      // kube-apiserver's default (no parameter) is Warn.
+      fieldValidation: fv === 'Strict' || fv === 'Ignore' ? fv : 'Warn',
+      warnings: warningsOf(res),
+    };
     const ns = info.namespaced ? rp.namespace : undefined;
     const table = acceptsTable(req.headers.accept) ? includeObjectParam(q.get('includeObject')) : undefined;
 
@@ -370,7 +377,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           }
           body.metadata.namespace = ns;
         }
-        const created = store.create(gr, withVersion(info, rp.version, body), { dryRun });
+        const created = store.create(gr, withVersion(info, rp.version, body), wopts);
         sendJson(res, 201, present(info, rp.version, created));
         return;
       }
@@ -380,20 +387,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (rp.subresource === 'scale') {
           const obj = store.peek(gr, ns, rp.name ?? '');
           if (!obj) throw notFound(gr, rp.name ?? '');
-          const updated = applyScale(gr, obj, body, dryRun);
+          const updated = applyScale(gr, obj, body, wopts);
           sendJson(res, 200, scaleOf(updated));
           return;
         }
         const input = withVersion(info, rp.version, body);
         const out =
-          rp.subresource === 'status'
-            ? store.updateStatus(gr, input, { dryRun })
-            : store.update(gr, input, { dryRun });
+          rp.subresource === 'status' ? store.updateStatus(gr, input, wopts) : store.update(gr, input, wopts);
         sendJson(res, 200, present(info, rp.version, out));
         return;
       }
       case 'patch': {
-        await patch(req, res, q, info, gr, rp, ns, dryRun);
+        await patch(req, res, q, info, gr, rp, ns, wopts);
         return;
       }
       case 'delete': {
@@ -502,14 +507,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     };
   }
 
-  function applyScale(gr: string, obj: KubeObject, scale: unknown, dryRun: boolean): KubeObject {
+  function applyScale(gr: string, obj: KubeObject, scale: unknown, wopts: WriteOptions): KubeObject {
     const replicas = asRecord(asRecord(scale).spec).replicas;
     if (typeof replicas !== 'number') throw badRequest('spec.replicas must be a number');
     const next: KubeObject = { ...obj, spec: { ...asRecord(obj.spec), replicas } };
     const rv = asRecord(asRecord(scale).metadata).resourceVersion;
     next.metadata = { ...obj.metadata };
     if (typeof rv === 'string' && rv) next.metadata.resourceVersion = rv;
-    return store.update(gr, next, { dryRun });
+    return store.update(gr, next, wopts);
   }
 
   async function patch(
@@ -520,8 +525,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     gr: string,
     rp: ResourcePath,
     ns: string | undefined,
-    dryRun: boolean,
+    wopts: WriteOptions,
   ): Promise<void> {
+    const dryRun = wopts.dryRun === true;
     const name = rp.name ?? '';
     const ct = mediaType(req.headers['content-type']);
     const known = [
@@ -561,7 +567,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       checkIdentity(config, rp, ns);
       const key = `${gr}/${ns ?? ''}/${name}/${manager}`;
       if (!existing) {
-        const created = store.create(gr, withVersion(info, rp.version, config), { dryRun });
+        const created = store.create(gr, withVersion(info, rp.version, config), wopts);
         if (!dryRun) applied.set(key, config);
         sendJson(res, 201, present(info, rp.version, created));
         return;
@@ -570,9 +576,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const merged = serverSideApply(current, applied.get(key), config) as KubeObject;
       merged.metadata.resourceVersion = existing.metadata.resourceVersion;
       const out =
-        rp.subresource === 'status'
-          ? store.updateStatus(gr, merged, { dryRun })
-          : store.update(gr, merged, { dryRun });
+        rp.subresource === 'status' ? store.updateStatus(gr, merged, wopts) : store.update(gr, merged, wopts);
       if (!dryRun) applied.set(key, config);
       sendJson(res, 200, present(info, rp.version, out));
       return;
@@ -582,7 +586,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (rp.subresource === 'scale') {
       const scale = scaleOf(existing);
       const patched = ct === 'application/json-patch+json' ? jsonPatch(scale, body) : mergePatch(scale, body);
-      sendJson(res, 200, scaleOf(applyScale(gr, existing, patched, dryRun)));
+      sendJson(res, 200, scaleOf(applyScale(gr, existing, patched, wopts)));
       return;
     }
     const current = clone(present(info, rp.version, existing));
@@ -599,9 +603,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     next.metadata.name = name;
     if (ns !== undefined) next.metadata.namespace = ns;
     const out =
-      rp.subresource === 'status'
-        ? store.updateStatus(gr, next, { dryRun })
-        : store.update(gr, next, { dryRun });
+      rp.subresource === 'status' ? store.updateStatus(gr, next, wopts) : store.update(gr, next, wopts);
     sendJson(res, 200, present(info, rp.version, out));
   }
 

@@ -100,6 +100,25 @@ describe('KubeStore', () => {
     });
   });
 
+  it('prunes fields the schema does not declare; strict field validation refuses them', () => {
+    const warnings: string[] = [];
+    const created = store.create(VS, vs('pruned', { hosts: ['a'], extra: 1 }), {
+      fieldValidation: 'Warn',
+      warnings,
+    });
+    expect(created.spec).toEqual({ hosts: ['a'] });
+    expect(warnings).toEqual(['unknown field "spec.extra"']);
+    expect(
+      statusOf(() =>
+        store.create(VS, vs('strict', { hosts: ['a'], extra: 1 }), { fieldValidation: 'Strict' }),
+      ),
+    ).toMatchObject({
+      code: 400,
+      message:
+        'VirtualService in version "v1" cannot be handled as a VirtualService: strict decoding error: unknown field "spec.extra"',
+    });
+  });
+
   it('replays history after a resourceVersion and forgets it on compact()', () => {
     const from = Number(store.resourceVersion());
     store.create(VS, vs('h1'));

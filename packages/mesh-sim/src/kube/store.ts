@@ -14,6 +14,13 @@ import { SchemaValidator } from './validation';
 export interface WriteOptions {
   /** Validate and compute the result, but persist nothing, emit nothing, bump nothing. */
   dryRun?: boolean;
+  /**
+   * What to do about fields a custom resource's schema does not declare (they are always
+   * pruned): `Strict` fails with 400, `Warn` adds to `warnings`, `Ignore` (default) says nothing.
+   */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Receives warning texts (`unknown field "spec.foo"`), sent as HTTP Warning headers. */
+  warnings?: string[];
 }
 
 /** A committed change with its resourceVersion (and, for MODIFIED, the state before). */
@@ -293,6 +300,7 @@ export class KubeStore implements ClusterStore {
       throw notFound('namespaces', meta.namespace);
     }
     if (this.bucket(resource).get(meta.namespace, meta.name)) throw alreadyExists(resource, meta.name);
+    this.pruneUnknown(info, version, obj, options);
     this.validator.validate(info, version, obj);
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTimestamp();
@@ -356,6 +364,7 @@ export class KubeStore implements ClusterStore {
       } else delete m.generation;
       this.applyDefaults(info, next, existing);
       this.validateMeta(info, next);
+      this.pruneUnknown(info, version, next, options);
       this.validator.validate(info, version, next);
     }
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
@@ -404,6 +413,18 @@ export class KubeStore implements ClusterStore {
     deepFreeze(last);
     this.commit({ type: 'DELETED', resource, object: last, previous: existing }, rv);
     return clone(last);
+  }
+
+  private pruneUnknown(info: ResourceInfo, version: string, obj: KubeObject, options: WriteOptions): void {
+    const unknown = this.validator.prune(info, version, obj);
+    if (unknown.length === 0) return;
+    const texts = unknown.map((f) => `unknown field "${f}"`);
+    if (options.fieldValidation === 'Strict') {
+      throw badRequest(
+        `${info.kind} in version "${version}" cannot be handled as a ${info.kind}: strict decoding error: ${texts.join(', ')}`,
+      );
+    }
+    if (options.fieldValidation === 'Warn') options.warnings?.push(...texts);
   }
 
   private crdChanged(crd: KubeObject): void {

@@ -84,6 +84,36 @@ function toCause(err: ErrorObject, obj: unknown): StatusCause | undefined {
   }
 }
 
+/**
+ * Drops, in place, the fields a structural schema does not declare (kube-apiserver prunes
+ * them from custom objects) and returns their paths (`spec.http[0].foo`).
+ */
+function prune(schema: unknown, value: unknown, path: string, unknown: string[]): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  if (Array.isArray(value)) {
+    if (s.items) value.forEach((item, i) => prune(s.items, item, `${path}[${i}]`, unknown));
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  const properties =
+    s.properties && typeof s.properties === 'object' ? (s.properties as Record<string, unknown>) : undefined;
+  const additional = s.additionalProperties;
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  if (!properties && additional === undefined) return; // untyped object: keep everything
+  for (const key of Object.keys(obj)) {
+    const child = path ? `${path}.${key}` : key;
+    if (properties && key in properties) prune(properties[key], obj[key], child, unknown);
+    else if (additional && typeof additional === 'object') prune(additional, obj[key], child, unknown);
+    else if (additional === true || preserve) continue;
+    else {
+      unknown.push(child);
+      delete obj[key];
+    }
+  }
+}
+
 export class SchemaValidator {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -97,6 +127,24 @@ export class SchemaValidator {
   forget(info: ResourceInfo): void {
     for (const key of [...this.compiled.keys()])
       if (key.startsWith(`${info.resource}.${info.group}/`)) this.compiled.delete(key);
+  }
+
+  /** Prunes undeclared fields of a custom object in place; returns their paths. */
+  prune(info: ResourceInfo, version: string, obj: KubeObject): string[] {
+    if (!info.custom) return [];
+    const schema = info.schemas.get(version) ?? info.schemas.get(info.storageVersion);
+    const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+    if (!properties) return [];
+    const unknown: string[] = [];
+    for (const key of Object.keys(obj)) {
+      if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
+      if (key in properties) prune(properties[key], obj[key], key, unknown);
+      else if ((schema as Record<string, unknown>)['x-kubernetes-preserve-unknown-fields'] !== true) {
+        unknown.push(key);
+        delete obj[key];
+      }
+    }
+    return unknown;
   }
 
   /** Throws a 422 Invalid StatusError when a custom object does not match its schema. */
