@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMeshSim } from '../src';
+import type { MeshSim } from '../src';
+import { startPrometheus } from '../src/prometheus';
+import type { RunningPrometheus } from '../src/prometheus';
+
+/** The scale scenario's annotations drive the traffic a real Prometheus sees. */
+
+interface VectorResult {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  { timeoutMs, intervalMs = 500 }: { timeoutMs: number; intervalMs?: number },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+describe('scale scenario traffic', () => {
+  let sim: MeshSim;
+  let prometheus: RunningPrometheus;
+
+  async function query(promql: string): Promise<VectorResult[]> {
+    const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const body = (await response.json()) as { status: string; data?: { result?: VectorResult[] } };
+    if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
+    return body.data?.result ?? [];
+  }
+
+  beforeAll(async () => {
+    sim = await startMeshSim({ scenario: 'scale', namespaces: 3, services: 10, seed: 5 });
+    prometheus = await startPrometheus({ scrapeUrls: [sim.metricsUrl], scrapeIntervalSeconds: 1 });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await sim?.stop();
+  });
+
+  it('carries a call for every sim.sextant.io/calls entry reachable from an entry workload', async () => {
+    const deployments = sim.store
+      .list('deployments.apps')
+      .filter((d) => d.metadata.namespace?.startsWith('scale-'));
+    const calls = new Map<string, string[]>();
+    for (const d of deployments) {
+      const list = (d.metadata.annotations?.['sim.sextant.io/calls'] ?? '')
+        .split(',')
+        .filter((c) => c.length > 0);
+      calls.set(`${d.metadata.namespace}/${d.metadata.name}`, list);
+    }
+    const entries = deployments.filter(
+      (d) => Number(d.metadata.annotations?.['sim.sextant.io/rps'] ?? 0) > 0,
+    );
+    expect(entries.length).toBeGreaterThan(0);
+
+    // Istio's view: a caller without a sidecar is `unknown`; a callee without one reports nothing.
+    const injected = new Set(
+      sim.store
+        .list('pods')
+        .filter((p) => JSON.stringify(p.spec?.containers ?? []).includes('"istio-proxy"'))
+        .map((p) => `${p.metadata.namespace}/${p.metadata.labels?.app ?? ''}`),
+    );
+    const appOf = (namespace: string, deployment: string): string =>
+      deployments.find((d) => d.metadata.namespace === namespace && d.metadata.name === deployment)?.metadata
+        .labels?.app ?? '';
+
+    // Edges expected: everything reachable from the entry workloads through the annotations.
+    const expected = new Set<string>();
+    const queue = entries.map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
+    const seen = new Set<string>();
+    for (let guard = 0; queue.length > 0 && guard < 10_000; guard++) {
+      const workload = queue.shift() ?? '';
+      if (seen.has(workload)) continue;
+      seen.add(workload);
+      const [callerNamespace = '', callerName = ''] = workload.split('/');
+      const caller = injected.has(`${callerNamespace}/${appOf(callerNamespace, callerName)}`)
+        ? callerName
+        : 'unknown';
+      for (const target of calls.get(workload) ?? []) {
+        const [service = '', namespace = ''] = target.split('.');
+        if (injected.has(`${namespace}/${service}`)) expected.add(`${caller} -> ${service}.${namespace}`);
+        for (const d of deployments) {
+          if (d.metadata.namespace === namespace && d.metadata.labels?.app === service) {
+            queue.push(`${namespace}/${d.metadata.name}`);
+          }
+        }
+      }
+    }
+    expect(expected.size).toBeGreaterThan(5);
+
+    const observed = await waitFor(
+      async () => {
+        const rows = await query(
+          'sum by (source_workload, destination_service_name, destination_service_namespace) (istio_requests_total{reporter="destination",destination_service_namespace=~"scale-.*"})',
+        );
+        const edges = new Set(
+          rows.map(
+            (r) =>
+              `${r.metric.source_workload} -> ${r.metric.destination_service_name}.${r.metric.destination_service_namespace}`,
+          ),
+        );
+        return [...expected].every((e) => edges.has(e)) ? edges : undefined;
+      },
+      { timeoutMs: 40_000 },
+    );
+    // Nothing beyond the annotations.
+    for (const edge of observed) expect(expected.has(edge), edge).toBe(true);
+    expect(sim.traffic.seriesCount()).toBeGreaterThan(expected.size);
+  });
+});
