@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMeshSim } from '../src/sim';
 import type { MeshSim } from '../src/sim';
 import { VIEWER_CONTEXT } from '../src/tls/kubeconfig';
-import { kubectl, spawnKubectl } from './helpers/kubectl';
+import { KUBECTL_1_30, kubectl, spawnKubectl } from './helpers/kubectl';
 import type { RunningKubectl } from './helpers/kubectl';
 import { makeTempDir } from './helpers/tempDir';
 import { waitFor } from './helpers/waitFor';
@@ -123,6 +123,19 @@ describe('kubectl port-forward (SPDY)', () => {
   it('resolves a deployment to its pod', async () => {
     const { k, port } = await startForward('deployment/productpage-v1', 9080);
     expect((await get(port, '/health')).body).toContain('GET /health');
+    await k.stop();
+  });
+
+  it('resolves a service port to the pod behind it', async () => {
+    const { k, port } = await startForward('svc/productpage', 9080);
+    expect((await get(port, '/via-service')).body).toContain('GET /via-service');
+    await k.stop();
+  });
+
+  it('works with kubectl 1.30 (SPDY without the WebSocket attempt)', async () => {
+    const { k, port } = await startForward(`pod/${pod}`, 9080, undefined, KUBECTL_1_30);
+    expect((await get(port, '/one')).body).toContain('GET /one');
+    expect((await get(port, '/two')).body).toContain('GET /two');
     await k.stop();
   });
 
