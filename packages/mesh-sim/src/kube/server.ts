@@ -661,8 +661,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     );
   }
 
+  /** Upgraded (port-forward) connections: server.close() would otherwise wait for them. */
+  const upgraded = new Set<Duplex>();
+
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     try {
       const url = new URL(req.url ?? '/', 'https://mesh-sim.local');
       const segments = url.pathname
@@ -741,6 +746,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         hub.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       }),
   };
 }
