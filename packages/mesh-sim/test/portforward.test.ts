@@ -21,6 +21,10 @@ let backend: http.Server;
 let pod: string;
 const tmp = makeTempDir('mesh-sim-portforward-');
 const running: RunningKubectl[] = [];
+/** The simulator's log: it names the upgrade each port-forward arrived with. */
+const log: string[] = [];
+const upgradesSince = (mark: number) =>
+  log.slice(mark).flatMap((line) => /^port-forward \S+ \((.+)\)$/.exec(line)?.[1] ?? []);
 const BIG = '0123456789abcdef'.repeat(256 * 1024); // 4 MiB
 
 beforeAll(async () => {
@@ -40,7 +44,7 @@ beforeAll(async () => {
     scenario: 'bookinfo',
     traffic: false,
     podEndpoints: [`bookinfo/productpage-v1:9080=127.0.0.1:${port}`],
-    log: () => undefined,
+    log: (line) => log.push(line),
   });
   const found = sim.store.list('pods', 'bookinfo').find((p) => p.metadata.labels?.app === 'productpage');
   if (found === undefined) throw new Error('bookinfo has no productpage pod');
@@ -88,6 +92,7 @@ async function startForward(
   target: string,
   remotePort: number,
   context?: string,
+  bin?: string,
 ): Promise<{ k: RunningKubectl; port: number }> {
   const k = spawnKubectl(
     ['port-forward', '-n', 'bookinfo', '--address', '127.0.0.1', target, `:${remotePort}`],
@@ -95,6 +100,7 @@ async function startForward(
       kubeconfig: sim.kubeconfig,
       cacheDir: `${tmp.path}/cache`,
       ...(context !== undefined ? { context } : {}),
+      ...(bin !== undefined ? { bin, cacheDir: `${tmp.path}/cache-${bin.replace(/\W/g, '')}` } : {}),
     },
   );
   running.push(k);
@@ -107,6 +113,7 @@ async function startForward(
 
 describe('kubectl port-forward (SPDY)', () => {
   it('forwards HTTP to the pod, twice in a row', async () => {
+    const mark = log.length;
     const { k, port } = await startForward(`pod/${pod}`, 9080);
     const first = await get(port, '/productpage');
     expect(first).toEqual({ status: 200, body: 'productpage stand-in answered GET /productpage\n' });
@@ -117,6 +124,8 @@ describe('kubectl port-forward (SPDY)', () => {
     expect(big.body === BIG).toBe(true);
     expect(await post(port, '/upload', BIG)).toBe(`received ${BIG.length} bytes\n`);
     expect(k.output()).toContain('Handling connection for');
+    // kubectl 1.32 tried the WebSocket tunnel first, was refused, and fell back to SPDY.
+    expect(upgradesSince(mark)).toEqual(['websocket', 'SPDY/3.1']);
     await k.stop();
   });
 
@@ -133,9 +142,11 @@ describe('kubectl port-forward (SPDY)', () => {
   });
 
   it('works with kubectl 1.30 (SPDY without the WebSocket attempt)', async () => {
+    const mark = log.length;
     const { k, port } = await startForward(`pod/${pod}`, 9080, undefined, KUBECTL_1_30);
     expect((await get(port, '/one')).body).toContain('GET /one');
     expect((await get(port, '/two')).body).toContain('GET /two');
+    expect(upgradesSince(mark)).toEqual(['SPDY/3.1']);
     await k.stop();
   });
 
