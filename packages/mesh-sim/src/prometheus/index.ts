@@ -68,10 +68,21 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
       stderr = (stderr + chunk).slice(-4000);
     });
     const url = `http://127.0.0.1:${port}`;
+    // If this process dies without calling stop(), do not leave an orphan Prometheus behind.
+    const killOnExit = (): void => {
+      child.kill('SIGKILL');
+    };
+    process.once('exit', killOnExit);
+    const stop = async (): Promise<void> => {
+      process.removeListener('exit', killOnExit);
+      await stopProcess(child);
+      await rm(dir, { recursive: true, force: true });
+    };
     try {
       await waitReady(url, child, readyTimeoutMs);
-      return { url, stop: () => stopProcess(child).then(() => rm(dir, { recursive: true, force: true })) };
+      return { url, stop };
     } catch (error) {
+      process.removeListener('exit', killOnExit);
       await stopProcess(child);
       lastError = new Error(`${error instanceof Error ? error.message : String(error)}\n${stderr}`);
       if (!stderr.includes('address already in use')) break;
