@@ -46,6 +46,41 @@ export function istioCrds(): KubeObject[] {
   return crdCache;
 }
 
+/** The one node every simulated pod runs on (pods get `spec.nodeName: mesh-sim-node`). */
+const SIM_NODE: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: {
+    name: 'mesh-sim-node',
+    labels: {
+      'kubernetes.io/hostname': 'mesh-sim-node',
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      'node-role.kubernetes.io/control-plane': '',
+    },
+  },
+  spec: { podCIDR: '10.244.0.0/16' },
+  status: {
+    conditions: [
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ],
+    addresses: [
+      { type: 'InternalIP', address: '10.0.0.1' },
+      { type: 'Hostname', address: 'mesh-sim-node' },
+    ],
+    capacity: { cpu: '8', memory: '32Gi', pods: '110000' },
+    allocatable: { cpu: '8', memory: '32Gi', pods: '110000' },
+    nodeInfo: {
+      kubeletVersion: 'v1.32.0',
+      osImage: 'mesh-sim',
+      kernelVersion: 'mesh-sim',
+      containerRuntimeVersion: 'mesh-sim://1.0',
+      operatingSystem: 'linux',
+      architecture: 'amd64',
+    },
+  },
+};
+
 const SEED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** A fresh store with the seed namespaces and the Istio CRDs registered. */
@@ -54,5 +89,6 @@ export function createClusterStore(): KubeStore {
   for (const name of SEED_NAMESPACES)
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   for (const crd of istioCrds()) store.create('customresourcedefinitions.apiextensions.k8s.io', crd);
+  store.create('nodes', SIM_NODE);
   return store;
 }

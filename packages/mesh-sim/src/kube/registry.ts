@@ -83,6 +83,15 @@ const BUILTINS: BuiltinSpec[] = [
   {
     group: '',
     version: 'v1',
+    resource: 'nodes',
+    kind: 'Node',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: [STATUS],
+  },
+  {
+    group: '',
+    version: 'v1',
     resource: 'services',
     kind: 'Service',
     namespaced: true,

@@ -205,6 +205,42 @@ const BUILTIN_PRINTERS: Record<string, Printer> = {
       ];
     },
   },
+  nodes: {
+    columns: [
+      col('Status'),
+      col('Roles'),
+      col('Age'),
+      col('Version'),
+      col('Internal-IP', 'string', 1),
+      col('External-IP', 'string', 1),
+      col('OS-Image', 'string', 1),
+      col('Kernel-Version', 'string', 1),
+      col('Container-Runtime', 'string', 1),
+    ],
+    cells(obj, now) {
+      const status = asRecord(obj.status);
+      const conditions = Array.isArray(status.conditions) ? status.conditions.map(asRecord) : [];
+      const ready = conditions.find((c) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady';
+      const roles = Object.keys(obj.metadata.labels ?? {})
+        .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+        .map((l) => l.slice('node-role.kubernetes.io/'.length));
+      const info = asRecord(status.nodeInfo);
+      const addresses = Array.isArray(status.addresses) ? status.addresses.map(asRecord) : [];
+      const addr = (type: string) => String(addresses.find((a) => a.type === type)?.address ?? '<none>');
+      return [
+        obj.metadata.name,
+        ready,
+        roles.length ? roles.join(',') : '<none>',
+        age(obj, now),
+        String(info.kubeletVersion ?? ''),
+        addr('InternalIP'),
+        addr('ExternalIP'),
+        String(info.osImage ?? '<unknown>'),
+        String(info.kernelVersion ?? '<unknown>'),
+        String(info.containerRuntimeVersion ?? '<unknown>'),
+      ];
+    },
+  },
   namespaces: {
     columns: [col('Status'), col('Age')],
     cells: (obj, now) => [obj.metadata.name, String(asRecord(obj.status).phase ?? 'Active'), age(obj, now)],
