@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useMemo, type ReactNode } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, queryKeys, useGraph, useNamespaces, useServerEvents, type GraphRequest } from '../../api';
 import { useActiveTheme } from '../../app/App';
 import { parseFindHide } from '../../graph/findHide';
-import { GraphCanvas } from '../../graph/GraphCanvas';
 import { toElements } from '../../graph/toElements';
 import { computeVisibility, type Visibility } from '../../graph/visibility';
 import { FindHideBar } from './FindHideBar';
@@ -13,6 +12,12 @@ import { defaultNamespaces, durationSeconds, refreshMs } from './graphParams';
 import { Legend } from './Legend';
 import { SidePanel } from './SidePanel';
 import { useGraphParams } from './useGraphParams';
+
+// PERFORMANCE: cytoscape and its layouts are most of the bundle; loading them in their own chunk
+// lets the namespace and graph requests leave while the canvas code is still downloading.
+const GraphCanvas = lazy(() =>
+  import('../../graph/GraphCanvas').then((module) => ({ default: module.GraphCanvas })),
+);
 
 const NO_VISIBILITY: Visibility = { hidden: new Set(), found: new Set() };
 
@@ -201,15 +206,17 @@ export function GraphPage() {
       <div className="graph-page__body">
         <div className="graph-page__view">
           <div className="graph-page__canvas" hidden={params.view !== 'graph'}>
-            <GraphCanvas
-              elements={elements}
-              layout={params.layout}
-              selectedId={params.selected}
-              onSelect={handleSelect}
-              theme={theme}
-              visible={params.view === 'graph'}
-              ariaLabel={`Service graph of ${params.namespaces.join(', ') || 'no namespace'}: ${visibleCount} nodes. The Table view lists the same data.`}
-            />
+            <Suspense fallback={<StateMessage tone="loading" title="Loading the graph…" />}>
+              <GraphCanvas
+                elements={elements}
+                layout={params.layout}
+                selectedId={params.selected}
+                onSelect={handleSelect}
+                theme={theme}
+                visible={params.view === 'graph'}
+                ariaLabel={`Service graph of ${params.namespaces.join(', ') || 'no namespace'}: ${visibleCount} nodes. The Table view lists the same data.`}
+              />
+            </Suspense>
             {overlay ? null : <Legend />}
           </div>
           {params.view === 'table' && graph && !overlay ? (
