@@ -257,3 +257,33 @@ describe('matching helpers', () => {
     expect(parseDuration('soon')).toBeUndefined();
   });
 });
+
+describe('VirtualService scope', () => {
+  it('does not apply a VirtualService for `reviews` in another namespace', () => {
+    const cluster = bookinfoCluster().namespace('other');
+    cluster.remove('VirtualService', 'bookinfo', 'reviews');
+    cluster.apply(
+      [
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'reviews-elsewhere' },
+          spec: {
+            hosts: ['reviews'],
+            http: [
+              {
+                fault: { abort: { httpStatus: 418, percentage: { value: 100 } } },
+                route: [{ destination: { host: 'reviews' } }],
+              },
+            ],
+          },
+        },
+      ],
+      'other',
+    );
+    const endpoints = forwardEndpoints(
+      routeHttp(buildSnapshot(cluster), productpageCaller, get('reviews'), createRandom(1)),
+    );
+    expect(endpoints.map((p) => p.workload.name).sort()).toEqual(['reviews-v1', 'reviews-v2', 'reviews-v3']);
+  });
+});

@@ -233,8 +233,11 @@ export function findVirtualService(
     const hosts = array(record(vs.spec).hosts).filter((h): h is string => typeof h === 'string');
     const hit = hosts.some((h) => {
       const pattern = fqdnOf(h, vsNamespace);
+      if (fqdn !== undefined && hostMatches(pattern, fqdn)) return true;
+      // A gateway (or a host that is no service) matches the Host header itself: `*`, bookinfo.example.com.
       return (
-        (fqdn !== undefined && hostMatches(pattern, fqdn)) || hostMatches(h, rawHost.replace(/:\d+$/, ''))
+        (caller.gatewayPod !== undefined || fqdn === undefined) &&
+        hostMatches(h, rawHost.replace(/:\d+$/, ''))
       );
     });
     if (hit) return { vs, contextNames: names };
