@@ -213,10 +213,13 @@ export class Simulator {
         final = { ...served, code, flags, server, mtls: sec.mtls };
       }
       elapsed += final.durationMs;
+      // Envoy retries a per-try timeout only when one is set, and never once its own client left (DC).
       const retriable =
-        final.code === 504
-          ? final.flags === 'UT' && retries.perTryTimeoutMs !== undefined
-          : retries.retryOn(final.code);
+        final.flags === 'DC'
+          ? false
+          : final.code === 504
+            ? final.flags === 'UT' && retries.perTryTimeoutMs !== undefined
+            : retries.retryOn(final.code);
       if (!retriable || attempt === retries.attempts || elapsed >= Math.min(routeBudget, appBudget)) {
         if (retriable && attempt > 0 && attempt === retries.attempts)
           final.flags = final.flags === '-' ? 'URX' : `URX,${final.flags}`;
