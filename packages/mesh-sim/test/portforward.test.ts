@@ -132,6 +132,11 @@ describe('kubectl port-forward (SPDY)', () => {
   it('resolves a deployment to its pod', async () => {
     const { k, port } = await startForward('deployment/productpage-v1', 9080);
     expect((await get(port, '/health')).body).toContain('GET /health');
+    // A browser opens several connections at once: each is its own pair of SPDY streams.
+    const parallel = await Promise.all(Array.from({ length: 12 }, (_, i) => get(port, `/asset/${i}`)));
+    expect(parallel.map((r) => r.body)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `productpage stand-in answered GET /asset/${i}\n`),
+    );
     await k.stop();
   });
 
