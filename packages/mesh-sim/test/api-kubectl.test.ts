@@ -53,6 +53,9 @@ describe.each(BINARIES)('$label', ({ bin, ns }) => {
   const k = (args: string[], extra: Partial<KubectlOptions> = {}) =>
     kubectl(args, { kubeconfig: sim.kubeconfig, cacheDir, bin, ...extra });
 
+  const kubectlWithEnv = (args: string[], env: Record<string, string>) =>
+    kubectl(args, { kubeconfig: sim.kubeconfig, cacheDir, bin, env });
+
   beforeAll(async () => {
     const r = await k(['apply', '-f', '-'], {
       stdin: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
@@ -227,6 +230,34 @@ describe.each(BINARIES)('$label', ({ bin, ns }) => {
     );
     const builtin = await k(['patch', 'deploy', 'reviews-v1', '-n', ns, '-p', '{"spec":{"replicas":2}}']);
     expect(builtin.stdout.trim()).toBe('deployment.apps/reviews-v1 patched');
+  });
+
+  it('edits through $KUBE_EDITOR (a merge patch for a custom resource)', async () => {
+    await k([
+      'apply',
+      '-n',
+      ns,
+      '-f',
+      join(ISTIO_FIXTURES, 'bookinfo/networking/virtual-service-reviews-90-10.yaml'),
+    ]);
+    const editor = join(tmp.path, `${ns}-editor.sh`);
+    writeFileSync(
+      editor,
+      '#!/bin/sh\nsed -i -e "s/weight: 90/weight: 60/" -e "s/weight: 10/weight: 40/" "$1"\n',
+      { mode: 0o755 },
+    );
+    const edit = await kubectlWithEnv(['edit', 'vs', 'reviews', '-n', ns], { KUBE_EDITOR: editor });
+    expect(edit.stdout.trim()).toBe('virtualservice.networking.istio.io/reviews edited');
+    const weights = await k([
+      'get',
+      'vs',
+      'reviews',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.spec.http[0].route[*].weight}',
+    ]);
+    expect(weights.stdout).toBe('60 40');
   });
 
   it('validates custom objects against the CRD schema: 422 with the field path, unknown fields pruned (400 when strict)', async () => {

@@ -15,6 +15,8 @@ export interface KubectlOptions {
   /** Written to kubectl's stdin (for `-f -`). */
   stdin?: string;
   timeoutMs?: number;
+  /** Extra environment (e.g. KUBE_EDITOR). */
+  env?: Record<string, string>;
 }
 
 export interface KubectlResult {
@@ -33,7 +35,7 @@ export function kubectl(args: string[], options: KubectlOptions): Promise<Kubect
   return new Promise((resolve, reject) => {
     const child = spawn(options.bin ?? KUBECTL_DISPATCHER, argv(args, options), {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, KUBECONFIG: options.kubeconfig },
+      env: { ...process.env, KUBECONFIG: options.kubeconfig, ...(options.env ?? {}) },
     });
     let stdout = '';
     let stderr = '';
