@@ -103,6 +103,8 @@ program
       prometheus: boolean;
     }) => {
       const logger = createLogger();
+      // Loaded here so `sextant serve` never loads the simulator.
+      const { startDemo } = await import('./demo');
       const demo = await startDemo({ ...o, logger });
       const telemetry = demo.prometheusUrl ? `Prometheus ${demo.prometheusUrl}` : demo.telemetry.description;
       process.stdout.write(

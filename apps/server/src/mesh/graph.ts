@@ -131,7 +131,8 @@ export function buildGraph(telemetry: Telemetry, config: MeshConfig, options: Gr
 
   // PERFORMANCE: looked up once per sample; a scan per sample is quadratic on big meshes.
   const workloadIndex = new Map(config.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-  const workloadOf = (name: string, namespace: string): WorkloadInfo | undefined => workloadIndex.get(`${namespace}/${name}`);
+  const workloadOf = (name: string, namespace: string): WorkloadInfo | undefined =>
+    workloadIndex.get(`${namespace}/${name}`);
 
   /** The node a workload-level peer becomes in this graph type. */
   const peerSpec = (

@@ -1,3 +1,4 @@
+import { histogramQuantile } from './histogram';
 import type {
   DestinationPeer,
   LatencySample,
@@ -81,33 +82,37 @@ export const peerKey = (l: Record<string, string>, extra: string[] = []): string
     .map((k) => l[k] ?? '')
     .join('\u0000');
 
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
-
-/** Folds quantile rows (one per quantile label value) into latency samples. */
-export function latencySamples(
-  rows: { labels: Record<string, string>; quantile: number; value: number }[],
+/**
+ * Turns cumulative bucket rates (`le` label) into p50/p95/p99 per peer combination, the way
+ * Prometheus's histogram_quantile would.
+ */
+export function latencyFromBuckets(
+  rows: { labels: Record<string, string>; value: number }[],
 ): LatencySample[] {
-  const byKey = new Map<string, LatencySample>();
+  const byKey = new Map<string, { labels: Record<string, string>; buckets: Map<number, number> }>();
   for (const row of rows) {
+    const le = row.labels.le === '+Inf' ? Infinity : Number(row.labels.le);
+    if (Number.isNaN(le)) continue;
     const key = peerKey(row.labels);
-    let s = byKey.get(key);
-    if (!s) {
-      s = {
-        reporter: reporterOf(row.labels),
-        source: sourceOf(row.labels),
-        destination: destinationOf(row.labels),
-        p50: null,
-        p95: null,
-        p99: null,
-      };
-      byKey.set(key, s);
-    }
-    const v = finiteOrNull(row.value);
-    if (row.quantile === 0.5) s.p50 = v;
-    else if (row.quantile === 0.95) s.p95 = v;
-    else if (row.quantile === 0.99) s.p99 = v;
+    let entry = byKey.get(key);
+    if (!entry) byKey.set(key, (entry = { labels: row.labels, buckets: new Map() }));
+    entry.buckets.set(le, (entry.buckets.get(le) ?? 0) + (Number.isFinite(row.value) ? row.value : 0));
   }
-  return [...byKey.values()];
+  const out: LatencySample[] = [];
+  for (const { labels, buckets } of byKey.values()) {
+    const list = [...buckets.entries()].map(([le, count]) => ({ le, count }));
+    const p50 = histogramQuantile(0.5, list);
+    if (p50 === null) continue;
+    out.push({
+      reporter: reporterOf(labels),
+      source: sourceOf(labels),
+      destination: destinationOf(labels),
+      p50,
+      p95: histogramQuantile(0.95, list),
+      p99: histogramQuantile(0.99, list),
+    });
+  }
+  return out;
 }
 
 /** Folds per-direction TCP rows into TCP samples. */

@@ -1,5 +1,5 @@
 import type { PromClient } from './client';
-import { latencySamples, requestSample, tcpSamples } from './labels';
+import { latencyFromBuckets, requestSample, tcpSamples } from './labels';
 import { latencyQuery, requestsQuery, tcpQuery } from './queries';
 import type { TelemetryRequest, TelemetryResult, TelemetrySource } from './source';
 
@@ -26,8 +26,9 @@ export class PrometheusSource implements TelemetrySource {
         requests: requests
           .filter((s) => Number.isFinite(s.value) && s.value > 0)
           .map((s) => requestSample(s.metric, s.value)),
-        latencies: latencySamples(
-          latencies.map((s) => ({ labels: s.metric, quantile: Number(s.metric.quantile), value: s.value })),
+        // Buckets come from the destination proxy only (see latencyQuery).
+        latencies: latencyFromBuckets(
+          latencies.map((s) => ({ labels: { ...s.metric, reporter: 'destination' }, value: s.value })),
         ),
         tcp: tcpSamples(
           tcp.map((s) => ({ labels: s.metric, direction: s.metric.direction ?? '', value: s.value })),

@@ -35,35 +35,49 @@ export function namespaceRegex(namespaces: string[]): string {
   return JSON.stringify(namespaces.map(escapeRegex).join('|'));
 }
 
-/** `rate(metric{dst ns}[w]) or rate(metric{src ns}[w])`, optionally dropping zero rates. */
-function scopedRate(metric: string, namespaces: string[], window: string, dropZero: boolean): string {
+/**
+ * `agg(dst side) or agg(src side)`. The `or` sits outside the aggregation on purpose: both
+ * sides group by labels naming both namespaces, so a key found on both sides carries the same
+ * value, and `or` then hashes a few aggregated series instead of every raw one (PERFORMANCE:
+ * measured several times cheaper on the scale mesh).
+ */
+function scoped(namespaces: string[], agg: (selector: string) => string): string {
   const re = namespaceRegex(namespaces);
-  const gt = dropZero ? ' > 0' : '';
-  return `(rate(${metric}{destination_service_namespace=~${re}}[${window}])${gt} or rate(${metric}{source_workload_namespace=~${re}}[${window}])${gt})`;
+  return `(${agg(`destination_service_namespace=~${re}`)} or ${agg(`source_workload_namespace=~${re}`)})`;
 }
 
 export const windowString = (seconds: number): string => `${Math.max(1, Math.round(seconds))}s`;
 
 /** (a) requests per second by peers, protocol, code, Envoy flags and mTLS policy. */
 export function requestsQuery(namespaces: string[], windowSeconds: number): string {
-  return `sum by (${REQUEST_LABELS.join(',')}) ${scopedRate('istio_requests_total', namespaces, windowString(windowSeconds), true)}`;
+  const w = windowString(windowSeconds);
+  return scoped(
+    namespaces,
+    (sel) => `sum by (${REQUEST_LABELS.join(',')}) (rate(istio_requests_total{${sel}}[${w}]) > 0)`,
+  );
 }
 
-export const QUANTILES = [0.5, 0.95, 0.99] as const;
+export const LATENCY_LABELS = PEER_LABELS.filter((l) => l !== 'reporter');
 
-/** (b) p50/p95/p99 per peer combination, in one query: the `quantile` label tells them apart. */
+/**
+ * (b) Response-time buckets per peer combination, as the destination proxy measured them; the
+ * server computes p50/p95/p99 from them (prom/histogram.ts). One query instead of one
+ * `histogram_quantile` per quantile, each of which would read every bucket series again.
+ */
 export function latencyQuery(namespaces: string[], windowSeconds: number): string {
-  const buckets = `sum by (le,${PEER_LABELS.join(',')}) ${scopedRate('istio_request_duration_milliseconds_bucket', namespaces, windowString(windowSeconds), false)}`;
-  return QUANTILES.map(
-    (q) => `label_replace(histogram_quantile(${q}, ${buckets}), "quantile", "${q}", "", "")`,
-  ).join(' or ');
+  const w = windowString(windowSeconds);
+  return scoped(
+    namespaces,
+    (sel) =>
+      `sum by (le,${LATENCY_LABELS.join(',')}) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",${sel}}[${w}]))`,
+  );
 }
 
 /** (c) TCP bytes both ways and connections opened, in one query: the `direction` label tells them apart. */
 export function tcpQuery(namespaces: string[], windowSeconds: number): string {
   const w = windowString(windowSeconds);
   const part = (metric: string, direction: string): string =>
-    `label_replace(sum by (${TCP_LABELS.join(',')}) ${scopedRate(metric, namespaces, w, true)}, "direction", "${direction}", "", "")`;
+    `label_replace(${scoped(namespaces, (sel) => `sum by (${TCP_LABELS.join(',')}) (rate(${metric}{${sel}}[${w}]) > 0)`)}, "direction", "${direction}", "", "")`;
   return [
     part('istio_tcp_sent_bytes_total', 'sent'),
     part('istio_tcp_received_bytes_total', 'received'),

@@ -1,6 +1,5 @@
-import type { LatencySample, Telemetry } from '../mesh/types';
-import { histogramQuantile } from './histogram';
-import { peerKey, reporterOf, destinationOf, requestSample, sourceOf, tcpSamples } from './labels';
+import type { Telemetry } from '../mesh/types';
+import { latencyFromBuckets, requestSample, tcpSamples } from './labels';
 import type { TelemetryRequest, TelemetryResult, TelemetrySource } from './source';
 
 /** What the simulator's traffic engine exposes (structurally `TrafficEngine` of @sextant/mesh-sim). */
@@ -74,7 +73,7 @@ export class SimulatorSource implements TelemetrySource {
 function ratesToTelemetry(base: Snapshot, current: Snapshot): Telemetry {
   const seconds = (current.at - base.at) / 1000;
   const telemetry: Telemetry = { requests: [], latencies: [], tcp: [] };
-  const buckets = new Map<string, { labels: Record<string, string>; byLe: Map<number, number> }>();
+  const bucketRows: { labels: Record<string, string>; value: number }[] = [];
   const tcpRows: { labels: Record<string, string>; direction: string; value: number }[] = [];
   for (const [key, s] of current.values) {
     const before = base.values.get(key)?.value ?? 0;
@@ -84,14 +83,9 @@ function ratesToTelemetry(base: Snapshot, current: Snapshot): Telemetry {
       case 'istio_requests_total':
         if (rate > 0) telemetry.requests.push(requestSample(s.labels, rate));
         break;
-      case 'istio_request_duration_milliseconds_bucket': {
-        const k = peerKey(s.labels);
-        let b = buckets.get(k);
-        if (!b) buckets.set(k, (b = { labels: s.labels, byLe: new Map() }));
-        const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
-        b.byLe.set(le, (b.byLe.get(le) ?? 0) + rate);
+      case 'istio_request_duration_milliseconds_bucket':
+        bucketRows.push({ labels: s.labels, value: rate });
         break;
-      }
       case 'istio_tcp_sent_bytes_total':
         if (rate > 0) tcpRows.push({ labels: s.labels, direction: 'sent', value: rate });
         break;
@@ -105,18 +99,7 @@ function ratesToTelemetry(base: Snapshot, current: Snapshot): Telemetry {
         break;
     }
   }
-  for (const { labels, byLe } of buckets.values()) {
-    const list = [...byLe.entries()].map(([le, count]) => ({ le, count }));
-    const sample: LatencySample = {
-      reporter: reporterOf(labels),
-      source: sourceOf(labels),
-      destination: destinationOf(labels),
-      p50: histogramQuantile(0.5, list),
-      p95: histogramQuantile(0.95, list),
-      p99: histogramQuantile(0.99, list),
-    };
-    if (sample.p50 !== null) telemetry.latencies.push(sample);
-  }
+  telemetry.latencies = latencyFromBuckets(bucketRows);
   telemetry.tcp = tcpSamples(tcpRows);
   return telemetry;
 }
