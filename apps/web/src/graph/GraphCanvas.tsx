@@ -114,7 +114,15 @@ export function GraphCanvas({
     if (!cy) return;
     cy.batch(() => {
       cy.elements(':selected').unselect();
-      if (selectedId) cy.getElementById(selectedId).select();
+      cy.elements('.faded').removeClass('faded');
+      const selected = selectedId ? cy.getElementById(selectedId) : cy.collection();
+      if (selected.empty()) return;
+      selected.select();
+      // Fade everything but the selection and its neighbours, so its traffic stands out.
+      const keep = selected
+        .union(selected.nodes().closedNeighborhood())
+        .union(selected.edges().connectedNodes());
+      cy.elements().not(keep.union(keep.ancestors())).addClass('faded');
     });
   }, [selectedId, elements]);
 

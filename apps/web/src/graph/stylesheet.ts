@@ -136,6 +136,7 @@ export function graphStylesheet(p: Palette): StylesheetJson {
       selector: 'edge:selected',
       style: { 'overlay-color': p.accent, 'overlay-opacity': 0.18, 'overlay-padding': 5 },
     },
+    { selector: '.faded', style: { opacity: 0.25 } },
     {
       selector: 'edge[?found]',
       style: { 'underlay-color': p.found, 'underlay-opacity': 0.4, 'underlay-padding': 5 },

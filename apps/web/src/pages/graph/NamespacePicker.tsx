@@ -74,9 +74,6 @@ export function NamespacePicker({ available, selected, onChange, disabled = fals
               >
                 All
               </button>
-              <button type="button" className="link-button" onClick={() => onChange([])}>
-                None
-              </button>
             </div>
             <ul className="popover__list">
               {available.map((ns) => (
@@ -85,6 +82,8 @@ export function NamespacePicker({ available, selected, onChange, disabled = fals
                     <input
                       type="checkbox"
                       checked={selected.includes(ns.name)}
+                      // At least one namespace stays selected: an empty list means "the defaults".
+                      disabled={selected.length === 1 && selected[0] === ns.name}
                       onChange={() => toggle(ns.name)}
                     />
                     <span>{ns.name}</span>
