@@ -396,6 +396,10 @@ describe.each(BINARIES)('$label', ({ bin, ns }) => {
     expect({ code: yes.code, out: yes.stdout.trim() }).toEqual({ code: 0, out: 'yes' });
     const admin = await k(['auth', 'can-i', 'patch', 'vs', '-n', 'bookinfo']);
     expect({ code: admin.code, out: admin.stdout.trim() }).toEqual({ code: 0, out: 'yes' });
+    const whoami = await k(['auth', 'whoami'], viewer);
+    expect(whoami.stdout).toMatch(/^Username\s+mesh-sim-viewer$/m);
+    const rules = await k(['auth', 'can-i', '--list'], viewer);
+    expect(rules.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[get list watch\]$/m);
     const bad = await k(['get', 'pods', '--token', 'not-a-token']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error: You must be logged in to the server (Unauthorized)');

@@ -63,6 +63,8 @@ export function isAllowed(user: User, req: AccessRequest): boolean {
   if (user.role === 'admin') return true;
   if (req.group === 'authorization.k8s.io' && SELF_REVIEWS.has(req.resource) && req.verb === 'create')
     return true;
+  if (req.group === 'authentication.k8s.io' && req.resource === 'selfsubjectreviews' && req.verb === 'create')
+    return true;
   return READ_VERBS.has(req.verb === '*' ? '' : req.verb);
 }
 

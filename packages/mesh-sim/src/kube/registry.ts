@@ -214,6 +214,14 @@ const BUILTINS: BuiltinSpec[] = [
     namespaced: false,
     verbs: ['create'],
   },
+  {
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    resource: 'selfsubjectreviews',
+    kind: 'SelfSubjectReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
 ];
 
 /** Kubernetes version priority: GA > beta > alpha, then higher numbers first (v1, v1beta1, v1alpha3). */

@@ -285,8 +285,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await accessReview(req, res, user, info, rp.version);
       return;
     }
+    if (gr === 'selfsubjectreviews.authentication.k8s.io' && method === 'POST') {
+      await readBody(req); // `kubectl auth whoami` posts an empty protobuf review
+      sendJson(res, 201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: `authentication.k8s.io/${rp.version}`,
+        metadata: { creationTimestamp: null },
+        status: { userInfo: { username: user.name, groups: user.groups } },
+      });
+      return;
+    }
     if (gr === 'selfsubjectrulesreviews.authorization.k8s.io' && method === 'POST') {
-      const body = asRecord(parseBody(await readBody(req), mediaType(req.headers['content-type'])));
+      const ct = mediaType(req.headers['content-type']);
+      const raw = await readBody(req);
+      // `kubectl auth can-i --list` posts protobuf; the answer does not depend on its spec
+      // (the namespace) here, so the body is only read when it is JSON.
+      const body = ct.includes('protobuf') ? {} : asRecord(parseBody(raw, ct));
       sendJson(res, 201, {
         kind: 'SelfSubjectRulesReview',
         apiVersion: `authorization.k8s.io/${rp.version}`,
