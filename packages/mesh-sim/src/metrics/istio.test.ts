@@ -180,6 +180,8 @@ describe('IstioMetrics', () => {
       (m) => m[1],
     );
     expect(les).toEqual([...DURATION_BUCKETS_MS.map(String), '+Inf']);
+    const byteLes = [...first.matchAll(/istio_response_bytes_bucket\{[^}]*le="([^"]+)"\}/g)].map((m) => m[1]);
+    expect(byteLes).toEqual(les);
     expect(first).toMatch(/le="5000"\} 0\n/);
     expect(first).toMatch(/le="10000"\} 1\n/);
     expect(first).toMatch(/istio_requests_total\{[^}]*\} 1\n/);

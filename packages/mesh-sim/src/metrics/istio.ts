@@ -1,16 +1,18 @@
 import { escapeLabelValue, MetricRegistry } from './registry';
 import type { CounterFamily, HistogramFamily, Sample } from './registry';
 
-/** Istio's default buckets for istio_request_duration_milliseconds (proxy bootstrap). */
+/**
+ * Envoy's default histogram buckets. Istio's bootstrap sets `histogram_bucket_settings` only when
+ * a pod asks for it (`sidecar.istio.io/statsHistogramBuckets`), so every istio_* histogram,
+ * the byte sizes included, uses these.
+ */
 export const DURATION_BUCKETS_MS = [
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
   3600000,
 ] as const;
 
-/** Istio's buckets for the request/response size histograms (powers of ten up to 1 GB). */
-export const BYTES_BUCKETS = [
-  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-] as const;
+/** Same default buckets, read as bytes. */
+export const BYTES_BUCKETS = DURATION_BUCKETS_MS;
 
 /** Peer attributes as Istio's metadata exchange reports them; `unknown` when a side has no proxy. */
 export interface PeerLabels {
