@@ -28,6 +28,12 @@ export interface TrafficOptions {
   sampleWeight?: number;
   /** Simulated proxy hops per second before sampling kicks in. Default 5000. */
   hopBudgetPerSecond?: number;
+  /**
+   * Name callers without a sidecar (curl) in destination-side series from their pod, as Istio
+   * does with PEER_METADATA_DISCOVERY enabled. Default false: Istio's sidecar default reports
+   * them as `source_workload="unknown"`.
+   */
+  peerMetadataDiscovery?: boolean;
   /** Keep istio_request_bytes / istio_response_bytes. Default: on for bookinfo, off for scale (scrape size). */
   byteHistograms?: boolean;
 }
@@ -86,6 +92,7 @@ export function startTraffic(options: TrafficOptions): SimulatedTraffic {
     model,
     createRandom(options.seed ?? 1),
     buildSnapshot(options.cluster),
+    options.peerMetadataDiscovery ?? false,
   );
 
   let dirty = false;

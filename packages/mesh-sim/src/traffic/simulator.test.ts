@@ -119,6 +119,33 @@ describe('traffic engine on bookinfo', () => {
     expect(sum(samples, 'istio_requests_total', mtls)).toBeGreaterThan(mtlsBefore + 100);
   });
 
+  it('names curl instead of unknown with peerMetadataDiscovery', () => {
+    const samples = run(
+      startTraffic({
+        cluster: bookinfoCluster(),
+        scenario: 'bookinfo',
+        seed: 9,
+        autoTick: false,
+        peerMetadataDiscovery: true,
+      }),
+      5,
+    );
+    const plaintext = {
+      reporter: 'destination',
+      destination_workload: 'productpage-v1',
+      connection_security_policy: 'none',
+    };
+    expect(
+      sum(samples, 'istio_requests_total', {
+        ...plaintext,
+        source_workload: 'curl',
+        source_workload_namespace: 'curl',
+        source_principal: 'unknown',
+      }),
+    ).toBeGreaterThan(5);
+    expect(sum(samples, 'istio_requests_total', { ...plaintext, source_workload: 'unknown' })).toBe(0);
+  });
+
   it('reports FI aborts from the source only, with no destination workload', () => {
     const cluster = bookinfoCluster();
     cluster.apply(loadFixture('bookinfo/networking/fault-injection-details-v1.yaml'), 'bookinfo');

@@ -46,6 +46,11 @@ export class Simulator {
     private readonly scenario: Scenario,
     private readonly random: Random,
     snapshot: MeshSnapshot,
+    /**
+     * Istio's PEER_METADATA_DISCOVERY: a server proxy names a caller without a proxy from its pod
+     * IP instead of reporting `unknown` (off by default in sidecar mode, as in Istio).
+     */
+    private readonly peerMetadataDiscovery = false,
   ) {
     this.snapshot = snapshot;
     this.flows = scenario.flows(snapshot);
@@ -301,7 +306,7 @@ export class Simulator {
     const cut = durationMs > limitMs;
     const reported = cut ? Math.max(limitMs, 0) : durationMs;
     if (server.hasProxy) {
-      const sourcePeer = client.hasProxy ? client.peer : UNKNOWN_PEER;
+      const sourcePeer = client.hasProxy || this.peerMetadataDiscovery ? client.peer : UNKNOWN_PEER;
       this.report(
         'destination',
         server,
@@ -359,7 +364,7 @@ export class Simulator {
       this.metrics.recordTcp({
         reporter: 'destination',
         pod: server.reporter,
-        source: client.hasProxy ? client.peer : UNKNOWN_PEER,
+        source: client.hasProxy || this.peerMetadataDiscovery ? client.peer : UNKNOWN_PEER,
         destination: server.peer,
         service: service.labels,
         mtls: sec.mtls,
