@@ -51,18 +51,24 @@ const o = program.opts<{
 }>();
 
 const started = Date.now();
-const sim = await startMeshSim({
-  scenario: o.scenario,
-  ...(o.namespaces !== undefined ? { namespaces: o.namespaces } : {}),
-  ...(o.services !== undefined ? { services: o.services } : {}),
-  apiPort: o.apiPort,
-  metricsPort: o.metricsPort,
-  ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
-  podEndpoints: o.podEndpoint,
-  ...(o.seed !== undefined ? { seed: o.seed } : {}),
-  minorVersion: o.kubeMinor,
-  traffic: o.traffic,
-});
+let sim: Awaited<ReturnType<typeof startMeshSim>>;
+try {
+  sim = await startMeshSim({
+    scenario: o.scenario,
+    ...(o.namespaces !== undefined ? { namespaces: o.namespaces } : {}),
+    ...(o.services !== undefined ? { services: o.services } : {}),
+    apiPort: o.apiPort,
+    metricsPort: o.metricsPort,
+    ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
+    podEndpoints: o.podEndpoint,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    minorVersion: o.kubeMinor,
+    traffic: o.traffic,
+  });
+} catch (err) {
+  process.stderr.write(`mesh-sim: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 process.stderr.write(`mesh-sim: ${o.scenario} ready in ${Date.now() - started} ms at ${sim.apiServer}\n`);
 process.stdout.write(
   `${JSON.stringify({ apiServer: sim.apiServer, metricsUrl: sim.metricsUrl, kubeconfig: sim.kubeconfig })}\n`,

@@ -131,16 +131,22 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
   }
 
   const [certs, tokens] = [await generateCertificates(), generateTokens()];
-  const api = await startApiServer({
-    store,
-    tokens,
-    tls: { cert: certs.certPem, key: certs.keyPem },
-    port: opts.apiPort ?? 0,
-    ...(opts.minorVersion ? { minorVersion: opts.minorVersion } : {}),
-    ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
-    podTarget: podTargetResolver(store, opts.podEndpoints ?? []),
-    log,
-  });
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    api = await startApiServer({
+      store,
+      tokens,
+      tls: { cert: certs.certPem, key: certs.keyPem },
+      port: opts.apiPort ?? 0,
+      ...(opts.minorVersion ? { minorVersion: opts.minorVersion } : {}),
+      ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
+      podTarget: podTargetResolver(store, opts.podEndpoints ?? []),
+      log,
+    });
+  } catch (err) {
+    stopControllers(); // e.g. the API port is taken
+    throw err;
+  }
 
   const traffic =
     opts.traffic === false
@@ -172,10 +178,18 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
       res.end('not found');
     }
   });
-  await new Promise<void>((resolveListen, reject) => {
-    metrics.once('error', reject);
-    metrics.listen(opts.metricsPort ?? 0, '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      metrics.once('error', reject);
+      metrics.listen(opts.metricsPort ?? 0, '127.0.0.1', () => resolveListen());
+    });
+  } catch (err) {
+    // e.g. the metrics port is taken: release what already runs before failing
+    traffic.stop();
+    stopControllers();
+    await api.close();
+    throw err;
+  }
   const metricsPort = (metrics.address() as AddressInfo).port;
 
   let tempDir: string | undefined;
