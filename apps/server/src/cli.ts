@@ -54,6 +54,12 @@ program
       .default('anonymous'),
   )
   .option('--read-only', 'refuse every write with 403', false)
+  .option(
+    '--prometheus-timeout <seconds>',
+    'longest wait for Prometheus before a graph is drawn from configuration alone',
+    parseCount,
+    8,
+  )
   .action(
     async (o: {
       kubeconfig?: string;
@@ -64,6 +70,7 @@ program
       port: number;
       auth: 'anonymous' | 'token';
       readOnly: boolean;
+      prometheusTimeout: number;
     }) => {
       const logger = createLogger();
       const server = await startServer({
@@ -75,6 +82,7 @@ program
         port: o.port,
         auth: o.auth,
         readOnly: o.readOnly,
+        graphTimeoutMs: o.prometheusTimeout * 1000,
         logger,
       });
       process.stdout.write(`Sextant is serving on ${server.url}\n`);

@@ -145,6 +145,29 @@ describe('configuration changes', () => {
     }
   });
 
+  it('keeps following changes after the API server compacts its watch history (410 → relist)', async () => {
+    sim.compactWatchCache();
+    await kubectl(sim.kubeconfig, ADMIN_CONTEXT, [
+      '-n',
+      'bookinfo',
+      'label',
+      'destinationrule',
+      'reviews',
+      'sextant.test/after-compaction=yes',
+      '--overwrite',
+    ]);
+    await waitFor(
+      async () => {
+        const { body } = await getJson(`${admin.url}/api/istio/bookinfo/destinationrules/reviews`);
+        const labels = IstioObjectWithValidations.parse(body).object.metadata.labels as
+          Record<string, string> | undefined;
+        return labels?.['sextant.test/after-compaction'] === 'yes';
+      },
+      { timeoutMs: 10_000, what: 'the label set after compaction to reach the cache' },
+    );
+    expect(admin.cache.isSynced()).toBe(true);
+  });
+
   it('writes with the resourceVersion and answers 409 when it is stale', async () => {
     const url = `${admin.url}/api/istio/bookinfo/virtualservices/reviews`;
     const loaded = IstioObjectWithValidations.parse((await getJson(url)).body).object;
