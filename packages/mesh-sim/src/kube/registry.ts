@@ -414,8 +414,3 @@ export class Registry {
     for (const l of this.listeners) l();
   }
 }
-
-/** The GroupResource string a CRD object defines (`<plural>.<group>`). */
-export function crdGroupResource(crd: KubeObject): string {
-  return crd.metadata.name;
-}
