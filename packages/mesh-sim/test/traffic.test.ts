@@ -264,9 +264,10 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
       const windowS = 10;
       const plaintext = `sum(increase(istio_requests_total{reporter="destination",destination_workload="productpage-v1",connection_security_policy="none"}[${windowS}s]))`;
       const mtls = `sum(increase(istio_requests_total{reporter="destination",destination_workload="productpage-v1",connection_security_policy="mutual_tls"}[${windowS}s]))`;
-      const before = Date.now() / 1000;
-      await scrapedPast(before, 10_000);
-      expect(Number((await query(plaintext, before))[0]?.value[1] ?? 0)).toBeGreaterThan(0);
+      // Before: curl's plaintext requests reach productpage (waits for enough samples after a cold start).
+      await waitFor(async () => (Number((await query(plaintext))[0]?.value[1] ?? 0) > 0 ? true : undefined), {
+        timeoutMs: 30_000,
+      });
 
       const from = await apply(file);
       await scrapedPast(from + windowS, (windowS + 20) * 1000);
