@@ -34,7 +34,11 @@ const program = new Command()
   )
   .option('--seed <n>', 'random seed of the traffic model', integer)
   .option('--kube-minor <minor>', 'Kubernetes minor version reported by /version', '32')
-  .option('--no-traffic', 'do not generate traffic metrics');
+  .option('--no-traffic', 'do not generate traffic metrics')
+  .option(
+    '--peer-metadata-discovery',
+    'name callers without a sidecar in destination-side series (Istio PEER_METADATA_DISCOVERY)',
+  );
 
 program.parse();
 const o = program.opts<{
@@ -48,6 +52,7 @@ const o = program.opts<{
   seed?: number;
   kubeMinor: string;
   traffic: boolean;
+  peerMetadataDiscovery?: boolean;
 }>();
 
 const started = Date.now();
@@ -64,6 +69,7 @@ try {
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     minorVersion: o.kubeMinor,
     traffic: o.traffic,
+    ...(o.peerMetadataDiscovery ? { peerMetadataDiscovery: true } : {}),
   });
 } catch (err) {
   process.stderr.write(`mesh-sim: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);

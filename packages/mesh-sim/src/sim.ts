@@ -18,6 +18,7 @@ import type { KubeStore } from './kube/store';
 import { loadScenario } from './scenarios';
 import { generateCertificates } from './tls/certificates';
 import { renderKubeconfig } from './tls/kubeconfig';
+import { Readable } from 'node:stream';
 import { startTraffic } from './traffic';
 import type { TrafficEngine } from './traffic';
 
@@ -35,6 +36,11 @@ export interface MeshSimOptions {
   /** Start the traffic engine (default true). */
   traffic?: boolean;
   seed?: number;
+  /**
+   * Name callers without a sidecar in destination-side series, as Istio's opt-in
+   * PEER_METADATA_DISCOVERY does (default false: they are `unknown`, as on a default install).
+   */
+  peerMetadataDiscovery?: boolean;
   /** `/version` minor (default "32": the gcloud kubectl dispatcher picks its binary from it). */
   minorVersion?: string;
   /** Interval of watch bookmarks when clients ask for them (default 30 s). */
@@ -155,21 +161,21 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
           cluster: store,
           scenario: opts.scenario,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.peerMetadataDiscovery ? { peerMetadataDiscovery: true } : {}),
         });
   const metrics = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
-      let body: string;
-      try {
-        body = traffic.renderMetrics();
-      } catch (err) {
-        log(`mesh-sim: rendering metrics failed: ${String(err)}`);
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('metrics unavailable');
-        return;
-      }
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(body);
+      // PERFORMANCE: large meshes render hundreds of MB; stream lazy chunks so neither a string
+      // limit nor the event loop is hit by one giant render.
+      const chunks = traffic.metricsChunks ? traffic.metricsChunks() : [traffic.renderMetrics()];
+      Readable.from(chunks)
+        .on('error', (err) => {
+          log(`mesh-sim: rendering metrics failed: ${String(err)}`);
+          res.destroy(err);
+        })
+        .pipe(res);
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
