@@ -120,9 +120,8 @@ export class PromClient {
     const out: VectorSample[] = [];
     for (const item of data.result) {
       if (!isRecord(item) || !isRecord(item.metric) || !Array.isArray(item.value)) continue;
-      const metric: Record<string, string> = {};
-      for (const [k, v] of Object.entries(item.metric)) if (typeof v === 'string') metric[k] = v;
-      out.push({ metric, value: Number(item.value[1]) });
+      // The API's label values are strings; no copy (PERFORMANCE: tens of thousands of series).
+      out.push({ metric: item.metric as Record<string, string>, value: Number(item.value[1]) });
     }
     return out;
   }

@@ -62,25 +62,44 @@ export function requestSample(l: Record<string, string>, rps: number): RequestSa
   };
 }
 
+const PEER_KEY_LABELS = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'source_app',
+  'source_version',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_app',
+  'destination_version',
+];
+
+/** What identifies a latency series: the bucket queries group by workload-level peers only. */
+const WORKLOAD_KEY_LABELS = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_workload_namespace',
+];
+
 /** Key of a peer combination, ignoring code, flags and the like. */
-export const peerKey = (l: Record<string, string>, extra: string[] = []): string =>
-  [
-    'reporter',
-    'source_workload',
-    'source_workload_namespace',
-    'source_app',
-    'source_version',
-    'destination_service',
-    'destination_service_name',
-    'destination_service_namespace',
-    'destination_workload',
-    'destination_workload_namespace',
-    'destination_app',
-    'destination_version',
-    ...extra,
-  ]
-    .map((k) => l[k] ?? '')
-    .join('\u0000');
+export function peerKey(
+  l: Record<string, string>,
+  extra: string[] = [],
+  labels: readonly string[] = PEER_KEY_LABELS,
+): string {
+  // PERFORMANCE: called once per series (tens of thousands of bucket series on big meshes).
+  const parts: string[] = [];
+  for (const k of labels) parts.push(l[k] ?? '');
+  for (const k of extra) parts.push(l[k] ?? '');
+  return parts.join('\u0000');
+}
 
 /**
  * Turns cumulative bucket rates (`le` label) into p50/p95/p99 per peer combination, the way
@@ -88,12 +107,14 @@ export const peerKey = (l: Record<string, string>, extra: string[] = []): string
  */
 export function latencyFromBuckets(
   rows: { labels: Record<string, string>; value: number }[],
+  /** Set when the query fixed the reporter instead of grouping by it. */
+  reporter?: Reporter,
 ): LatencySample[] {
   const byKey = new Map<string, { labels: Record<string, string>; buckets: Map<number, number> }>();
   for (const row of rows) {
     const le = row.labels.le === '+Inf' ? Infinity : Number(row.labels.le);
     if (Number.isNaN(le)) continue;
-    const key = peerKey(row.labels);
+    const key = peerKey(row.labels, [], WORKLOAD_KEY_LABELS);
     let entry = byKey.get(key);
     if (!entry) byKey.set(key, (entry = { labels: row.labels, buckets: new Map() }));
     entry.buckets.set(le, (entry.buckets.get(le) ?? 0) + (Number.isFinite(row.value) ? row.value : 0));
@@ -104,7 +125,7 @@ export function latencyFromBuckets(
     const p50 = histogramQuantile(0.5, list);
     if (p50 === null) continue;
     out.push({
-      reporter: reporterOf(labels),
+      reporter: reporter ?? reporterOf(labels),
       source: sourceOf(labels),
       destination: destinationOf(labels),
       p50,

@@ -28,7 +28,8 @@ export class PrometheusSource implements TelemetrySource {
           .map((s) => requestSample(s.metric, s.value)),
         // Buckets come from the destination proxy only (see latencyQuery).
         latencies: latencyFromBuckets(
-          latencies.map((s) => ({ labels: { ...s.metric, reporter: 'destination' }, value: s.value })),
+          latencies.map((s) => ({ labels: s.metric, value: s.value })),
+          'destination',
         ),
         tcp: tcpSamples(
           tcp.map((s) => ({ labels: s.metric, direction: s.metric.direction ?? '', value: s.value })),

@@ -57,7 +57,15 @@ export function requestsQuery(namespaces: string[], windowSeconds: number): stri
   );
 }
 
-export const LATENCY_LABELS = PEER_LABELS.filter((l) => l !== 'reporter');
+/** Workload-level peers only: apps and versions come from the cache (PERFORMANCE: half the labels to ship and key). */
+export const LATENCY_LABELS = [
+  'source_workload',
+  'source_workload_namespace',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_workload_namespace',
+];
 
 /**
  * (b) Response-time buckets per peer combination, as the destination proxy measured them; the
