@@ -1,0 +1,310 @@
+/**
+ * The ways Sextant is shipped: the Dockerfile, docker-compose.yml (no Docker engine runs here,
+ * so its shape is checked and its commands are cross-checked against each other), and
+ * deploy/sextant.yaml, which is also applied to mesh-sim with the real kubectl.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { ADMIN_CONTEXT, startMeshSim } from '@sextant/mesh-sim';
+import type { MeshSim } from '@sextant/mesh-sim';
+import { ADDONS } from '../src/dashboard';
+import { loadKubeConfig } from '../src/kube/config';
+import { resolvePod } from '../src/kube/portForward';
+import { RESOURCES } from '../src/kube/resources';
+import { waitFor } from './helpers';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: unknown, what: string): Obj => {
+  if (!isObj(v)) throw new Error(`${what} is not a mapping`);
+  return v;
+};
+const list = (v: unknown, what: string): unknown[] => {
+  if (!Array.isArray(v)) throw new Error(`${what} is not a list`);
+  return v;
+};
+const strings = (v: unknown, what: string): string[] => list(v, what).map((s) => String(s));
+
+/** `--name=value` from an argument list. */
+const flag = (args: string[], name: string): string | undefined =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const lines = dockerfile.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const lockfile = read('pnpm-lock.yaml');
+  const rootPackage = JSON.parse(read('package.json')) as { packageManager: string; scripts: Obj };
+
+  it('is multi-stage on node:20-bookworm-slim and ends as a non-root user with `pnpm sextant`', () => {
+    const froms = lines.filter((l) => l.startsWith('FROM '));
+    expect(froms.length).toBeGreaterThanOrEqual(3);
+    expect(froms[0]).toMatch(/^FROM node:20-bookworm-slim AS base$/);
+    const users = lines.filter((l) => l.startsWith('USER '));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^USER (root|0)(:|$)/);
+    expect(lines.filter((l) => l.startsWith('ENTRYPOINT')).at(-1)).toBe('ENTRYPOINT ["pnpm", "sextant"]');
+    expect(rootPackage.scripts.sextant).toBeDefined();
+  });
+
+  it('installs from the lockfile, with the pnpm and tsx versions the repository pins', () => {
+    const installs = lines.filter((l) => /pnpm install/.test(l));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const l of installs) expect(l).toContain('--frozen-lockfile');
+    expect(dockerfile).toContain('pnpm --filter @sextant/web build');
+    const pnpm = rootPackage.packageManager.replace(/^pnpm@/, '');
+    expect(dockerfile).toContain(`pnpm@${pnpm}`);
+    const tsx = /\n {2}tsx@(\d+\.\d+\.\d+):/.exec(lockfile)?.[1];
+    expect(tsx).toBeDefined();
+    expect(dockerfile).toContain(`tsx@${tsx ?? ''}`);
+  });
+
+  it('copies only paths that exist, and .dockerignore keeps node_modules and .git out', () => {
+    for (const l of lines.filter((x) => x.startsWith('COPY ') && !x.includes('--from='))) {
+      const sources = l.split(/\s+/).slice(1, -1);
+      for (const s of sources) expect(existsSync(join(ROOT, s)), `${s} in "${l}"`).toBe(true);
+    }
+    const ignore = read('.dockerignore').split('\n');
+    expect(ignore).toContain('**/node_modules');
+    expect(ignore).toContain('.git');
+    expect(ignore).not.toContain('fixtures');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = obj(YAML.parse(read('docker-compose.yml')), 'compose file');
+  const services = obj(compose.services, 'services');
+  const service = (name: string): Obj => obj(services[name], `service ${name}`);
+
+  it('has exactly the demo stack: mesh-sim, prometheus and sextant', () => {
+    expect(Object.keys(services).sort()).toEqual(['mesh-sim', 'prometheus', 'sextant']);
+    for (const [name, s] of Object.entries(services)) {
+      const deps = obj(s, name).depends_on;
+      const names = Array.isArray(deps) ? deps.map(String) : isObj(deps) ? Object.keys(deps) : [];
+      for (const d of names) expect(Object.keys(services), `${name} depends on ${d}`).toContain(d);
+    }
+  });
+
+  it('runs the simulator from this image, writing the kubeconfig Sextant reads', () => {
+    const sim = service('mesh-sim');
+    expect(sim.build).toBe('.');
+    expect(strings(sim.entrypoint, 'entrypoint')).toEqual(['pnpm', 'mesh-sim']);
+    const args = strings(sim.command, 'mesh-sim command');
+    expect(flag(args, 'scenario')).toBe('bookinfo');
+    expect(flag(args, 'api-port')).toMatch(/^\d+$/);
+    expect(flag(args, 'metrics-port')).toMatch(/^\d+$/);
+    const kubeconfig = flag(args, 'kubeconfig-out');
+    expect(kubeconfig).toBeDefined();
+
+    const sextant = service('sextant');
+    expect(sextant.build).toBe('.');
+    const serve = strings(sextant.command, 'sextant command');
+    expect(serve[0]).toBe('serve');
+    expect(flag(serve, 'kubeconfig')).toBe(kubeconfig);
+    expect(flag(serve, 'host')).toBe('0.0.0.0');
+    // Both mount the volume the kubeconfig lives on.
+    const dir = (kubeconfig ?? '').replace(/\/[^/]+$/, '');
+    for (const s of [sim, sextant]) expect(strings(s.volumes, 'volumes')).toContain(`shared:${dir}`);
+    expect(Object.keys(obj(compose.volumes, 'volumes'))).toContain('shared');
+  });
+
+  it('shares the simulator’s network namespace, since it listens on 127.0.0.1 only', () => {
+    for (const name of ['prometheus', 'sextant']) {
+      expect(service(name).network_mode).toBe('service:mesh-sim');
+      // Ports cannot be published from a service that borrows another's network.
+      expect(service(name).ports).toBeUndefined();
+    }
+    const ports = strings(service('mesh-sim').ports, 'ports');
+    const serve = strings(service('sextant').command, 'sextant command');
+    expect(ports).toContain(`127.0.0.1:${flag(serve, 'port') ?? ''}:${flag(serve, 'port') ?? ''}`);
+  });
+
+  it('runs the official Prometheus image, scraping the simulator’s metrics port, where Sextant looks', () => {
+    const prom = service('prometheus');
+    expect(String(prom.image)).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    const args = strings(prom.command, 'prometheus command');
+    expect(flag(args, 'config.file')).toBe('/etc/prometheus/prometheus.yml');
+    const listen = flag(args, 'web.listen-address') ?? '0.0.0.0:9090';
+    const configRef = obj(list(prom.configs, 'configs')[0], 'config ref');
+    expect(configRef.target).toBe('/etc/prometheus/prometheus.yml');
+    const config = obj(obj(compose.configs, 'configs')[String(configRef.source)], 'prometheus config');
+    const promConfig = obj(YAML.parse(String(config.content)), 'prometheus.yml');
+    const jobs = list(promConfig.scrape_configs, 'scrape_configs').map((j) => obj(j, 'job'));
+    const targets = jobs.flatMap((j) =>
+      list(j.static_configs, 'static_configs').flatMap((s) => strings(obj(s, 'static').targets, 'targets')),
+    );
+    const metricsPort = flag(strings(service('mesh-sim').command, 'command'), 'metrics-port');
+    expect(targets).toContain(`127.0.0.1:${metricsPort ?? ''}`);
+    expect(jobs.every((j) => j.honor_labels === true)).toBe(true);
+    const promUrl = flag(strings(service('sextant').command, 'sextant command'), 'prometheus-url');
+    expect(promUrl).toBe(`http://127.0.0.1:${listen.split(':').at(-1) ?? ''}`);
+  });
+});
+
+describe('deploy/sextant.yaml', () => {
+  const docs = YAML.parseAllDocuments(read('deploy/sextant.yaml')).map((d) => obj(d.toJS(), 'document'));
+  const ofKind = (kind: string): Obj => {
+    const found = docs.filter((d) => d.kind === kind);
+    expect(found, kind).toHaveLength(1);
+    return found[0] ?? {};
+  };
+  const meta = (o: Obj): Obj => obj(o.metadata, 'metadata');
+  const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', '*'];
+
+  it('holds a ServiceAccount, ClusterRole, binding, Service and Deployment in istio-system', () => {
+    expect(docs.map((d) => d.kind).sort()).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'ServiceAccount'].sort(),
+    );
+    for (const kind of ['ServiceAccount', 'Service', 'Deployment'])
+      expect(meta(ofKind(kind)).namespace).toBe('istio-system');
+    const binding = ofKind('ClusterRoleBinding');
+    expect(obj(binding.roleRef, 'roleRef')).toMatchObject({
+      kind: 'ClusterRole',
+      name: meta(ofKind('ClusterRole')).name,
+    });
+    expect(list(binding.subjects, 'subjects')).toContainEqual({
+      kind: 'ServiceAccount',
+      name: meta(ofKind('ServiceAccount')).name,
+      namespace: 'istio-system',
+    });
+  });
+
+  it('reads every kind the cache watches and writes only Istio networking and security kinds', () => {
+    const rules = list(ofKind('ClusterRole').rules, 'rules').map((r) => obj(r, 'rule'));
+    for (const def of RESOURCES) {
+      const readable = rules.some(
+        (r) =>
+          strings(r.apiGroups, 'apiGroups').includes(def.group) &&
+          strings(r.resources, 'resources').some((x) => x === def.plural || x === '*') &&
+          ['get', 'list', 'watch'].every((v) => strings(r.verbs, 'verbs').includes(v)),
+      );
+      expect(readable, `${def.plural}.${def.group} readable`).toBe(true);
+    }
+    for (const r of rules) {
+      const verbs = strings(r.verbs, 'verbs');
+      if (!verbs.some((v) => WRITE_VERBS.includes(v))) continue;
+      const groups = strings(r.apiGroups, 'apiGroups');
+      const resources = strings(r.resources, 'resources');
+      // Asking "may I?" is a create, but changes nothing.
+      const accessReview =
+        groups.every((g) => g === 'authorization.k8s.io') &&
+        resources.every((x) => x === 'selfsubjectaccessreviews') &&
+        verbs.every((v) => v === 'create');
+      const istio = groups.every((g) => g === 'networking.istio.io' || g === 'security.istio.io');
+      expect(accessReview || istio, `writes ${groups.join(',')}/${resources.join(',')}`).toBe(true);
+    }
+  });
+
+  it('runs read-only, as non-root, on a read-only root filesystem, with probes and resources', () => {
+    const deployment = ofKind('Deployment');
+    const template = obj(obj(deployment.spec, 'spec').template, 'template');
+    const podSpec = obj(template.spec, 'pod spec');
+    expect(podSpec.serviceAccountName).toBe(meta(ofKind('ServiceAccount')).name);
+    const podSecurity = obj(podSpec.securityContext, 'pod securityContext');
+    expect(podSecurity.runAsNonRoot).toBe(true);
+    expect(podSecurity.runAsUser).not.toBe(0);
+    const [container] = list(podSpec.containers, 'containers').map((c) => obj(c, 'container'));
+    expect(container).toBeDefined();
+    const c = container ?? {};
+    const security = obj(c.securityContext, 'container securityContext');
+    expect(security.readOnlyRootFilesystem).toBe(true);
+    expect(security.allowPrivilegeEscalation).toBe(false);
+    const args = strings(c.args, 'args');
+    expect(args[0]).toBe('serve');
+    expect(args).toContain('--read-only');
+    expect(flag(args, 'host')).toBe('0.0.0.0');
+    for (const probe of ['readinessProbe', 'livenessProbe'])
+      expect(obj(obj(c[probe], probe).httpGet, `${probe}.httpGet`).path).toMatch(/^\/(readyz|healthz)$/);
+    const resources = obj(c.resources, 'resources');
+    expect(obj(resources.requests, 'requests').memory).toBeDefined();
+    expect(obj(resources.limits, 'limits').memory).toBeDefined();
+    // With a read-only root, /tmp (tsx's cache, HOME) must be a volume.
+    const mounts = list(c.volumeMounts, 'volumeMounts').map((m) => obj(m, 'mount'));
+    expect(mounts.map((m) => m.mountPath)).toContain('/tmp');
+  });
+
+  it('is labelled and exposed the way `sextant dashboard sextant` looks for it', () => {
+    const deployment = ofKind('Deployment');
+    const template = obj(obj(deployment.spec, 'spec').template, 'template');
+    expect(meta(template).labels).toMatchObject(ADDONS.sextant.labels);
+    const [container] = list(obj(template.spec, 'pod spec').containers, 'containers').map((x) => obj(x, 'c'));
+    const ports = list(container?.ports, 'ports').map((p) => obj(p, 'port'));
+    expect(ports.map((p) => p.containerPort)).toContain(ADDONS.sextant.port);
+    const service = obj(ofKind('Service').spec, 'service spec');
+    expect(ADDONS.sextant.labels).toMatchObject(obj(service.selector, 'selector'));
+    expect(list(service.ports, 'ports').map((p) => obj(p, 'port').port)).toContain(20001);
+  });
+});
+
+describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
+  let sim: MeshSim;
+  const cacheDir = mkdtempSync(join(tmpdir(), 'sextant-packaging-test-'));
+
+  beforeAll(async () => {
+    sim = await startMeshSim({ scenario: 'bookinfo', traffic: false, log: () => undefined });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  const kubectl = (args: string[]): Promise<{ code: number | null; out: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(
+        'kubectl',
+        ['--kubeconfig', sim.kubeconfig, '--context', ADMIN_CONTEXT, '--cache-dir', cacheDir, ...args],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+
+  it('is accepted, and its pod runs where `sextant dashboard sextant` finds it', async () => {
+    const file = join(ROOT, 'deploy/sextant.yaml');
+    const dry = await kubectl(['apply', '--dry-run=server', '-f', file]);
+    expect(dry.code, dry.out).toBe(0);
+    const applied = await kubectl(['apply', '-f', file]);
+    expect(applied.code, applied.out).toBe(0);
+    for (const what of [
+      'serviceaccount/sextant',
+      'clusterrole.rbac.authorization.k8s.io/sextant',
+      'clusterrolebinding.rbac.authorization.k8s.io/sextant',
+      'service/sextant',
+      'deployment.apps/sextant',
+    ])
+      expect(applied.out).toContain(`${what} created`);
+    // Applying again changes nothing: the manifests round-trip through the API unchanged.
+    const again = await kubectl(['apply', '-f', file]);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).not.toContain('configured');
+
+    const kc = loadKubeConfig({ kubeconfig: sim.kubeconfig, context: ADMIN_CONTEXT });
+    const pod = await waitFor(
+      () =>
+        resolvePod(kc, {
+          namespace: 'istio-system',
+          labels: ADDONS.sextant.labels,
+          port: ADDONS.sextant.port,
+        }),
+      { timeoutMs: 20_000, what: 'a running sextant pod' },
+    );
+    expect(pod.name).toMatch(/^sextant-/);
+    expect(pod.port).toBe(20001);
+    const endpoints = await kubectl(['get', 'endpoints', 'sextant', '-n', 'istio-system', '-o', 'json']);
+    expect(endpoints.code, endpoints.out).toBe(0);
+    expect(endpoints.out).toContain(pod.name);
+  });
+});
