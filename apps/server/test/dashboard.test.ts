@@ -18,6 +18,8 @@ import type { MeshSim } from '@sextant/mesh-sim';
 import { GraphResponse } from '@sextant/shared';
 import { discoverPrometheus } from '../src/dashboard';
 import type { DiscoveredPrometheus } from '../src/dashboard';
+import { loadKubeConfig } from '../src/kube/config';
+import { KubeConfig } from '../src/kube/portForward';
 import { startServer } from '../src/server';
 import type { RunningServer } from '../src/server';
 import { getJson, silentLogger, waitFor } from './helpers';
@@ -296,6 +298,25 @@ describe('discoverPrometheus', () => {
       { timeoutMs: 60_000, intervalMs: 1000, what: 'a productpage → reviews edge with traffic' },
     );
     expect(edge.rps).toBeGreaterThan(0);
+  });
+
+  it('in the cluster, answers the Service address', async () => {
+    // What client-node's in-cluster loader builds (cluster "inCluster"), pointed at mesh-sim.
+    const admin = loadKubeConfig({ kubeconfig: sim.kubeconfig, context: ADMIN_CONTEXT });
+    const cluster = admin.getCurrentCluster();
+    const user = admin.getCurrentUser();
+    if (!cluster || !user) throw new Error('the admin context names no cluster or user');
+    const inCluster = new KubeConfig();
+    inCluster.loadFromOptions({
+      clusters: [{ ...cluster, name: 'inCluster' }],
+      users: [user],
+      contexts: [{ name: 'inClusterContext', cluster: 'inCluster', user: user.name }],
+      currentContext: 'inClusterContext',
+    });
+    const inside = await discoverPrometheus(inCluster);
+    expect(inside.via).toBe('service');
+    expect(inside.url).toBe('http://prometheus.istio-system:9090');
+    await inside.stop();
   });
 
   it('says which Service is missing', async () => {

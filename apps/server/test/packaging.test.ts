@@ -4,7 +4,9 @@
  * deploy/sextant.yaml, which is also applied to mesh-sim with the real kubectl.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ import { RESOURCES } from '../src/kube/resources';
 import { waitFor } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 type Obj = Record<string, unknown>;
@@ -148,6 +151,135 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** A long-running process whose output accumulates; stop() ends it and waits. */
+function start(command: string, args: string[]): { output(): string; stop(): Promise<void> } {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Runs a command to its end (killed after 30 s). */
+function run(command: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The compose stack's own commands, run as plain processes on this machine: same arguments,
+ * except free ports instead of fixed ones, a temp dir for /shared, and 127.0.0.1 for 0.0.0.0.
+ */
+describe('docker-compose.yml commands, run without Docker', () => {
+  const compose = obj(YAML.parse(read('docker-compose.yml')), 'compose file');
+  const services = obj(compose.services, 'services');
+  const command = (name: string): string[] => strings(obj(services[name], name).command, `${name} command`);
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-compose-test-'));
+  const running: { stop(): Promise<void> }[] = [];
+
+  afterAll(async () => {
+    for (const p of running.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('promtool accepts the Prometheus configuration', async () => {
+    const configs = obj(compose.configs, 'configs');
+    const file = join(dir, 'prometheus-check.yml');
+    writeFileSync(file, String(obj(configs.prometheus, 'prometheus config').content));
+    const check = await run('promtool', ['check', 'config', file]);
+    expect(check.code, check.out).toBe(0);
+    expect(check.out).toContain('SUCCESS');
+  });
+
+  it('the simulator, Prometheus and Sextant start with those arguments and serve the graph', async () => {
+    const [metricsPort, promPort] = [await freePort(), await freePort()];
+    const rewrite = (args: string[]): string[] =>
+      args.map((a) =>
+        a
+          .replace(/^--(api-port|port)=\d+$/, '--$1=0')
+          .replace(/^--metrics-port=\d+$/, `--metrics-port=${metricsPort}`)
+          .replace(/^--host=0\.0\.0\.0$/, '--host=127.0.0.1')
+          .replace(/^--web\.listen-address=.*$/, `--web.listen-address=127.0.0.1:${promPort}`)
+          .replace('/shared/', `${dir}/`)
+          .replace(/127\.0\.0\.1:9090\b/, `127.0.0.1:${promPort}`),
+      );
+
+    const sim = start(TSX, ['packages/mesh-sim/src/cli.ts', ...rewrite(command('mesh-sim'))]);
+    running.push(sim);
+    const ready = await waitFor(() => /^\{"apiServer".*\}$/m.exec(sim.output())?.[0], {
+      timeoutMs: 60_000,
+      what: `mesh-sim ready (${sim.output()})`,
+    });
+    expect(JSON.parse(ready)).toMatchObject({ kubeconfig: `${dir}/kubeconfig` });
+
+    const configs = obj(compose.configs, 'configs');
+    const promConfig = join(dir, 'prometheus.yml');
+    writeFileSync(
+      promConfig,
+      String(obj(configs.prometheus, 'prometheus config').content).replace(
+        /127\.0\.0\.1:\d+/,
+        `127.0.0.1:${metricsPort}`,
+      ),
+    );
+    const promArgs = rewrite(command('prometheus')).map((a) =>
+      a.startsWith('--config.file=') ? `--config.file=${promConfig}` : a,
+    );
+    const prom = start('/usr/bin/prometheus', [...promArgs, `--storage.tsdb.path=${join(dir, 'tsdb')}`]);
+    running.push(prom);
+
+    const serve = start(TSX, ['apps/server/src/cli.ts', ...rewrite(command('sextant'))]);
+    running.push(serve);
+    const url = await waitFor(() => /serving on (http:\/\/\S+)/.exec(serve.output())?.[1], {
+      timeoutMs: 60_000,
+      what: `sextant serving (${serve.output()})`,
+    });
+    await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200 || undefined, {
+      timeoutMs: 30_000,
+      what: 'sextant ready',
+    });
+    // Traffic flows simulator → Prometheus → Sextant's graph.
+    const edge = await waitFor(
+      async () => {
+        const res = await fetch(`${url}/api/graph?namespaces=bookinfo&duration=60s`);
+        if (res.status !== 200) return undefined;
+        const graph = (await res.json()) as { edges: { id: string; rps: number }[] };
+        return graph.edges.find(
+          (e) => e.id === 'app:bookinfo:productpage:v1->svc:bookinfo:reviews' && e.rps > 0,
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: 'a productpage → reviews edge with traffic' },
+    );
+    expect(edge.rps).toBeGreaterThan(0);
+  });
+});
+
 describe('deploy/sextant.yaml', () => {
   const docs = YAML.parseAllDocuments(read('deploy/sextant.yaml')).map((d) => obj(d.toJS(), 'document'));
   const ofKind = (kind: string): Obj => {
@@ -255,22 +387,16 @@ describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  const kubectl = (args: string[]): Promise<{ code: number | null; out: string }> =>
-    new Promise((resolve) => {
-      const child = spawn(
-        'kubectl',
-        ['--kubeconfig', sim.kubeconfig, '--context', ADMIN_CONTEXT, '--cache-dir', cacheDir, ...args],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
+  const kubectl = (args: string[]) =>
+    run('kubectl', [
+      '--kubeconfig',
+      sim.kubeconfig,
+      '--context',
+      ADMIN_CONTEXT,
+      '--cache-dir',
+      cacheDir,
+      ...args,
+    ]);
 
   it('is accepted, and its pod runs where `sextant dashboard sextant` finds it', async () => {
     const file = join(ROOT, 'deploy/sextant.yaml');

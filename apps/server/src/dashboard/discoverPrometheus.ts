@@ -3,6 +3,7 @@ import type { KubeConfigOptions } from '../kube/config';
 import {
   checkPortForwardAccess,
   isInCluster,
+  KubeConfig,
   resolvePod,
   serviceBackend,
   startPortForward,
@@ -31,15 +32,15 @@ export interface DiscoverPrometheusOptions {
  * Finds the Prometheus Service (default `istio-system/prometheus`). In the cluster, Sextant
  * talks to the Service address; outside it, through a reconnecting port-forward to a pod the
  * Service selects, on a free local port. Throws a PortForwardError saying what is missing or
- * refused.
+ * refused. `kubeconfig`: the `--kubeconfig`/`--context` flags, or an already loaded config.
  */
 export async function discoverPrometheus(
-  kubeconfig: KubeConfigOptions,
+  kubeconfig: KubeConfigOptions | KubeConfig,
   options: DiscoverPrometheusOptions = {},
 ): Promise<DiscoveredPrometheus> {
   const namespace = options.namespace ?? 'istio-system';
   const service = options.service ?? 'prometheus';
-  const kc = loadKubeConfig(kubeconfig);
+  const kc = kubeconfig instanceof KubeConfig ? kubeconfig : loadKubeConfig(kubeconfig);
   const backend = await serviceBackend(kc, namespace, service, options.port);
   if (isInCluster(kc))
     return {
