@@ -2,3 +2,4 @@ export * from './api/errors';
 export * from './api/graph';
 export * from './api/validation';
 export * from './api/resources';
+export * from './routing';

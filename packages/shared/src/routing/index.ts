@@ -1,0 +1,3 @@
+export * from './weights';
+export * from './schemas';
+export * from './diff';

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** `POST /api/namespaces/:ns/services/:svc/traffic-shift` body. */
+export const TrafficShiftRequest = z.object({
+  /** Percent per DestinationRule subset; checked with `validateWeights`. */
+  weights: z.record(z.string().min(1), z.number()),
+  /** The VirtualService's resourceVersion the form was built on; a newer one answers 409. */
+  resourceVersion: z.string().min(1).optional(),
+});
+export type TrafficShiftRequest = z.infer<typeof TrafficShiftRequest>;
+
+/** A Kubernetes object as it travels in change payloads: any fields, metadata kept. */
+export const KubeObjectJson = z.looseObject({
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  metadata: z.looseObject({
+    name: z.string(),
+    namespace: z.string().optional(),
+    resourceVersion: z.string().optional(),
+  }),
+});
+export type KubeObjectJson = z.infer<typeof KubeObjectJson>;
+
+/** One object a change creates, updates or deletes; `before` null: created, `after` null: deleted. */
+export const ObjectChange = z.object({
+  resource: z.enum(['virtualservices', 'destinationrules']),
+  name: z.string(),
+  before: KubeObjectJson.nullable(),
+  after: KubeObjectJson.nullable(),
+});
+export type ObjectChange = z.infer<typeof ObjectChange>;
+
+/** The endpoint's answer; with `?dryRun=true` nothing was written and `applied` is false. */
+export const TrafficShiftResponse = z.object({
+  applied: z.boolean(),
+  changes: z.array(ObjectChange),
+  /** Unified YAML diff of every change, the exact text the form previews. */
+  diff: z.string(),
+  /** The history entry recorded for an applied change. */
+  historyId: z.string().optional(),
+});
+export type TrafficShiftResponse = z.infer<typeof TrafficShiftResponse>;
+
+/** One change Sextant made, as kept in the history (JSON lines under `--state-dir`). */
+export const HistoryEntry = z.object({
+  id: z.string(),
+  /** ISO time. */
+  at: z.string(),
+  user: z.string(),
+  namespace: z.string(),
+  service: z.string(),
+  action: z.enum(['traffic-shift', 'rollback']),
+  /** For a rollback: the entry it undid. */
+  rollbackOf: z.string().optional(),
+  summary: z.string(),
+  changes: z.array(ObjectChange),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** `GET /api/history?namespace=&service=`, newest first. */
+export const HistoryList = z.object({ entries: z.array(HistoryEntry) });
+export type HistoryList = z.infer<typeof HistoryList>;
+
+export const RollbackResponse = z.object({ entry: HistoryEntry, diff: z.string() });
+export type RollbackResponse = z.infer<typeof RollbackResponse>;
