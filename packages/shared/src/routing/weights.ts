@@ -130,9 +130,13 @@ export function applyPreset(
 ): Weights {
   const out: Weights = Object.fromEntries(subsets.map((s) => [s, 0]));
   if (stable === undefined || canary === undefined) return out;
-  const [s, c] = { 'all-stable': [100, 0], '90-10': [90, 10], '50-50': [50, 50], 'all-canary': [0, 100] }[
-    preset
-  ];
+  const split: Record<PresetId, readonly [number, number]> = {
+    'all-stable': [100, 0],
+    '90-10': [90, 10],
+    '50-50': [50, 50],
+    'all-canary': [0, 100],
+  };
+  const [s, c] = split[preset];
   if (stable === canary) {
     out[stable] = 100;
     return out;
