@@ -63,11 +63,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
+  // tsx runs the CLI in a child process: end the whole group, or the child outlives the test.
+  for (const child of running) killGroup(child);
   await sim?.stop();
   await prom?.stop();
   rmSync(cacheDir, { recursive: true, force: true });
 });
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 
 interface Cli {
   child: ChildProcess;
@@ -81,6 +90,7 @@ function dashboard(args: string[]): Cli {
   const child = spawn(TSX, [MAIN, 'dashboard', ...args, '--kubeconfig', sim.kubeconfig], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
     // A browser must never open from a test, whatever the flags say.
     env: { ...process.env, PATH: '/usr/bin:/bin', DISPLAY: '' },
   });

@@ -151,9 +151,10 @@ describe('docker-compose.yml', () => {
   });
 });
 
-/** A long-running process whose output accumulates; stop() ends it and waits. */
+/** A long-running process whose output accumulates; stop() ends it (and its children) and waits. */
 function start(command: string, args: string[]): { output(): string; stop(): Promise<void> } {
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: tsx runs the CLI in a child that must not outlive the test.
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -161,8 +162,17 @@ function start(command: string, args: string[]): { output(): string; stop(): Pro
   return {
     output: () => out,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 10_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -61,7 +61,9 @@ async function runDashboard(name: string, o: DashboardFlags): Promise<void> {
   );
   if (o.browser)
     openBrowser(url).catch((err: unknown) =>
-      warn(`could not open a browser (${String(err)}); open ${url} yourself`),
+      warn(
+        `could not open a browser (${err instanceof Error ? err.message : String(err)}); open ${url} yourself`,
+      ),
     );
   await untilSignal();
   await forward.stop();
