@@ -1,9 +1,19 @@
 import { useEffect, useRef } from 'react';
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import { resolveLayout, runLayout, type LayoutChoice } from './layout';
+import {
+  fitView,
+  layoutElementsOffThread,
+  layoutOffMainThread,
+  resolveLayout,
+  runLayout,
+  type LayoutChoice,
+} from './layout';
 import { readPalette } from './palette';
-import { graphStylesheet } from './stylesheet';
+import { LARGE_GRAPH_NODES, graphStylesheet } from './stylesheet';
 import { syncElements } from './syncElements';
+
+/** Zoom from which a large graph shows the labels of the nodes in view. */
+const LABEL_ZOOM = 0.45;
 
 export interface GraphCanvasProps {
   elements: readonly ElementDefinition[];
@@ -34,8 +44,13 @@ export function GraphCanvas({
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const onSelectRef = useRef(onSelect);
+  /** Layout name and node ids of the picture on the canvas (or being laid out for it). */
   const layoutKeyRef = useRef('');
   const layoutRunRef = useRef(0);
+  /** True while the worker lays out a new node set; refreshes meanwhile only update latestRef. */
+  const pendingRef = useRef(false);
+  const latestRef = useRef(elements);
+  const largeRef = useRef(false);
 
   useEffect(() => {
     onSelectRef.current = onSelect;
@@ -66,12 +81,34 @@ export function GraphCanvas({
     cy.on('layoutstop', () => {
       userMoved = false;
     });
+    // PERFORMANCE: in a large graph only nodes in view carry a label, once zoomed in to read them.
+    let labelTimer: ReturnType<typeof setTimeout> | undefined;
+    cy.on('viewport', () => {
+      clearTimeout(labelTimer);
+      labelTimer = setTimeout(() => {
+        if (!largeRef.current || cy.destroyed()) return;
+        const before = cy.nodes('.labelled');
+        let after = cy.collection();
+        if (cy.zoom() >= LABEL_ZOOM) {
+          const { x1, x2, y1, y2 } = cy.extent();
+          after = cy.nodes().filter((node) => {
+            const { x, y } = node.position();
+            return x >= x1 && x <= x2 && y >= y1 && y <= y2;
+          });
+        }
+        cy.batch(() => {
+          before.not(after).removeClass('labelled');
+          after.not(before).addClass('labelled');
+        });
+      }, 150);
+    });
     const observer = new ResizeObserver(() => {
       cy.resize();
-      if (!userMoved && cy.elements().nonempty()) cy.fit(undefined, 30);
+      if (!userMoved && cy.elements().nonempty()) fitView(cy);
     });
     observer.observe(container);
     return () => {
+      clearTimeout(labelTimer);
       observer.disconnect();
       cyRef.current = null;
       layoutKeyRef.current = '';
@@ -83,30 +120,69 @@ export function GraphCanvas({
     const cy = cyRef.current;
     const container = containerRef.current;
     if (!cy || !container) return;
-    const nodesChanged = syncElements(cy, elements);
-    const nodeCount = cy.nodes().length;
-    const layoutName = resolveLayout(layout, nodeCount);
-    const key = `${layoutName}:${nodesChanged ? ++layoutRunRef.current : layoutRunRef.current}`;
-    // App boxes are groupings, not nodes: count what the summary and tables count.
-    container.dataset.nodes = String(cy.nodes('[!isBox]').length);
-    container.dataset.edges = String(cy.edges().length);
-    if (key === layoutKeyRef.current) return;
+    latestRef.current = elements;
+    const nodeIds: string[] = [];
+    for (const element of elements)
+      if (element.group === 'nodes' && element.data.id) nodeIds.push(element.data.id);
+    const layoutName = resolveLayout(layout, nodeIds.length);
+    const key = `${layoutName}|${nodeIds.sort().join('\n')}`;
+
+    const large = nodeIds.length > LARGE_GRAPH_NODES;
+    if (large !== largeRef.current) {
+      largeRef.current = large;
+      cy.style(graphStylesheet(readPalette(container), { large }));
+    }
+    const showCounts = () => {
+      // App boxes are groupings, not nodes: count what the summary and tables count.
+      container.dataset.nodes = String(cy.nodes('[!isBox]').length);
+      container.dataset.edges = String(cy.edges().length);
+    };
+
+    if (key === layoutKeyRef.current) {
+      // Same nodes, same layout: a refresh. Merge in place, nothing moves.
+      if (!pendingRef.current) {
+        syncElements(cy, elements);
+        showCounts();
+      }
+      return;
+    }
     layoutKeyRef.current = key;
-    const run = layoutRunRef.current;
+    const run = ++layoutRunRef.current;
+
+    if (!layoutOffMainThread(nodeIds.length)) {
+      pendingRef.current = false;
+      syncElements(cy, elements);
+      runLayout(cy, layoutName);
+      showCounts();
+      container.dataset.layout = 'done';
+      return;
+    }
+    pendingRef.current = true;
     container.dataset.layout = 'running';
-    void runLayout(cy, layoutName, () => run !== layoutRunRef.current || cy.destroyed())
-      .then((done) => {
-        if (done) container.dataset.layout = 'done';
+    layoutElementsOffThread(layoutName, elements)
+      .then((positions) => {
+        if (run !== layoutRunRef.current || cy.destroyed()) return;
+        pendingRef.current = false;
+        syncElements(cy, latestRef.current, positions);
+        fitView(cy);
+        showCounts();
+        container.dataset.layout = 'done';
       })
       .catch(() => {
-        container.dataset.layout = 'failed';
+        if (run !== layoutRunRef.current || cy.destroyed()) return;
+        // The worker failed (e.g. blocked by a content policy): lay out here rather than not at all.
+        pendingRef.current = false;
+        syncElements(cy, latestRef.current);
+        runLayout(cy, layoutName);
+        showCounts();
+        container.dataset.layout = 'done';
       });
   }, [elements, layout]);
 
   useEffect(() => {
     const cy = cyRef.current;
     const container = containerRef.current;
-    if (cy && container) cy.style(graphStylesheet(readPalette(container)));
+    if (cy && container) cy.style(graphStylesheet(readPalette(container), { large: largeRef.current }));
   }, [theme]);
 
   useEffect(() => {
@@ -131,7 +207,7 @@ export function GraphCanvas({
     if (!cy || !visible) return;
     // The container had no size while hidden; cytoscape must measure it again.
     cy.resize();
-    cy.fit(undefined, 30);
+    fitView(cy);
   }, [visible]);
 
   const zoomBy = (factor: number) => {
@@ -173,7 +249,9 @@ export function GraphCanvas({
           className="icon-button"
           aria-label="Fit graph to view"
           title="Fit to view"
-          onClick={() => cyRef.current?.fit(undefined, 30)}
+          onClick={() => {
+            if (cyRef.current) fitView(cyRef.current);
+          }}
         >
           ⤢
         </button>

@@ -101,33 +101,77 @@ function layoutInPlace(cy: Core, name: LayoutName, nodeCount: number): void {
     .run();
 }
 
+/** True when a graph of this size is laid out in the worker (before its elements reach the canvas). */
+export function layoutOffMainThread(nodeCount: number): boolean {
+  return nodeCount >= WORKER_LAYOUT_FROM && typeof Worker !== 'undefined';
+}
+
 /**
- * Lays out every element of `cy` and fits the view. Small graphs run in place; large ones are
- * laid out in a worker on a headless copy and then placed with the `preset` layout. Resolves
- * false when `isStale()` turned true meanwhile (a newer layout superseded this one).
+ * Positions for `elements`, computed in the worker on a headless copy. PERFORMANCE: the caller
+ * adds the elements to the canvas only once they have positions: thousands of nodes piled at the
+ * origin are costly to draw and meaningless to look at.
  */
-export async function runLayout(cy: Core, name: LayoutName, isStale: () => boolean): Promise<boolean> {
-  const nodeCount = cy.nodes().length;
-  if (nodeCount === 0) return true;
-  if (nodeCount < WORKER_LAYOUT_FROM || typeof Worker === 'undefined') {
-    layoutInPlace(cy, name, nodeCount);
-    cy.fit(undefined, 30);
-    return true;
-  }
-  const elements = cy.elements().map((ele) => ({
-    group: ele.group(),
-    data: ele.isNode()
-      ? { id: ele.id(), parent: ele.data('parent') as string | undefined }
-      : { id: ele.id(), source: ele.data('source') as string, target: ele.data('target') as string },
+export function layoutElementsOffThread(
+  name: LayoutName,
+  elements: readonly ElementDefinition[],
+): Promise<Record<string, Position>> {
+  const minimal: ElementDefinition[] = elements.map((element) => ({
+    group: element.group,
+    data:
+      element.group === 'edges'
+        ? {
+            id: element.data.id,
+            source: element.data.source as string,
+            target: element.data.target as string,
+          }
+        : { id: element.data.id, parent: element.data.parent as string | undefined },
   }));
-  const positions = await layoutInWorker(name, elements);
-  if (isStale() || cy.destroyed()) return false;
-  cy.layout({
-    name: 'preset',
-    positions: (node: cytoscape.NodeSingular) => positions[node.id()] ?? node.position(),
-    animate: false,
-    fit: false,
-  } as LayoutOptions).run();
-  cy.fit(undefined, 30);
-  return true;
+  return layoutInWorker(name, minimal);
+}
+
+/** Lays out every element of `cy` on the main thread (small graphs) and fits the view. */
+export function runLayout(cy: Core, name: LayoutName): void {
+  const nodeCount = cy.nodes().length;
+  if (nodeCount === 0) return;
+  layoutInPlace(cy, name, nodeCount);
+  fitView(cy);
+}
+
+/** Above this many nodes the view is fitted from node centres alone (see fitView). */
+const CHEAP_FIT_FROM = 800;
+
+/**
+ * Fits the graph in the view. PERFORMANCE: `cy.fit()` measures every label for the bounding box,
+ * which takes seconds at thousands of nodes; there the node centres are close enough.
+ */
+export function fitView(cy: Core, padding = 30): void {
+  const nodes = cy.nodes(':childless');
+  if (nodes.length < CHEAP_FIT_FROM) {
+    cy.fit(undefined, padding);
+    return;
+  }
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  nodes.forEach((node) => {
+    const { x, y } = node.position();
+    x1 = Math.min(x1, x);
+    y1 = Math.min(y1, y);
+    x2 = Math.max(x2, x);
+    y2 = Math.max(y2, y);
+  });
+  const margin = padding + 40;
+  const zoom = Math.max(
+    cy.minZoom(),
+    Math.min(
+      1.5,
+      (cy.width() - 2 * margin) / Math.max(1, x2 - x1),
+      (cy.height() - 2 * margin) / Math.max(1, y2 - y1),
+    ),
+  );
+  cy.viewport({
+    zoom,
+    pan: { x: cy.width() / 2 - ((x1 + x2) / 2) * zoom, y: cy.height() / 2 - ((y1 + y2) / 2) * zoom },
+  });
 }

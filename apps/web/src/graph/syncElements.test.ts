@@ -36,6 +36,19 @@ describe('syncElements', () => {
     expect(core.getElementById('e3').data()).toMatchObject({ label: '99rps', state: 'failure' });
   });
 
+  it('places new and existing nodes at precomputed positions (worker layout)', () => {
+    const core = headless();
+    const positions = { 'productpage-v1': { x: 10, y: 20 }, 'reviews-v1': { x: 300, y: 40 } };
+    syncElements(core, toElements(bookinfoGraph, { edgeLabels: 'none' }), positions);
+    expect(core.getElementById('productpage-v1').position()).toEqual({ x: 10, y: 20 });
+    expect(core.getElementById('reviews-v1').position()).toEqual({ x: 300, y: 40 });
+    syncElements(core, toElements(bookinfoGraph, { edgeLabels: 'none' }), {
+      'productpage-v1': { x: -5, y: 7 },
+    });
+    expect(core.getElementById('productpage-v1').position()).toEqual({ x: -5, y: 7 });
+    expect(core.getElementById('reviews-v1').position()).toEqual({ x: 300, y: 40 });
+  });
+
   it('removes hidden elements, brings them back, and re-parents across box changes', () => {
     const core = headless();
     syncElements(core, toElements(bookinfoGraph, { edgeLabels: 'none' }));

@@ -1,4 +1,4 @@
-import type { Core, ElementDefinition } from 'cytoscape';
+import type { Core, ElementDefinition, Position } from 'cytoscape';
 
 const STRUCTURAL_KEYS = new Set(['id', 'parent', 'source', 'target']);
 
@@ -12,9 +12,13 @@ function plainData(data: ElementDefinition['data']): Record<string, unknown> {
  * Brings a live cytoscape instance to exactly `elements` without rebuilding it: removes what is
  * gone, updates data in place, adds what is new, re-parents moved nodes. Existing nodes keep
  * their positions, so a refresh never makes the picture jump. Returns true when the set of node
- * ids changed (the caller then re-runs the layout).
+ * ids changed. With `positions` (from a layout computed beforehand) nodes are placed there.
  */
-export function syncElements(cy: Core, elements: readonly ElementDefinition[]): boolean {
+export function syncElements(
+  cy: Core,
+  elements: readonly ElementDefinition[],
+  positions?: Readonly<Record<string, Position>>,
+): boolean {
   const wanted = new Map<string, ElementDefinition>();
   for (const element of elements) if (element.data.id) wanted.set(element.data.id, element);
   let nodesChanged = false;
@@ -49,12 +53,19 @@ export function syncElements(cy: Core, elements: readonly ElementDefinition[]): 
       const existing = cy.getElementById(id);
       if (existing.nonempty()) existing.data(plainData(element.data));
       else {
-        additions.push(element);
+        const position = positions?.[id];
+        additions.push(position ? { ...element, position: { ...position } } : element);
         if (element.group === 'nodes') nodesChanged = true;
       }
     }
     if (additions.length > 0) cy.add(additions);
     for (const { id, parent } of reparent) cy.getElementById(id).move({ parent });
+    if (positions) {
+      cy.nodes(':childless').forEach((node) => {
+        const position = positions[node.id()];
+        if (position) node.position(position);
+      });
+    }
   });
   return nodesChanged;
 }

@@ -1,10 +1,11 @@
+import { useMemo } from 'react';
 import type { GraphEdge, GraphNode, GraphResponse } from '@sextant/shared';
 import { formatMs, formatPercent, formatRate } from '../../graph/format';
 import { NODE_TYPE_LABEL, nodeName } from '../../graph/names';
 import { edgeState, mtlsLevel } from '../../graph/toElements';
 import type { Visibility } from '../../graph/visibility';
 import { SortableTable, type Column } from './SortableTable';
-import { nodeFigures } from './stats';
+import { indexEdges, nodeFigures } from './stats';
 
 export interface GraphTablesProps {
   graph: GraphResponse;
@@ -27,13 +28,16 @@ interface EdgeRow {
   to: string;
 }
 
-/** The graph as two tables (nodes, edges): the same data as the canvas, readable by keyboard and screen readers. */
-export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTablesProps) {
+function tableRows(
+  graph: GraphResponse,
+  visibility: Visibility,
+): { nodeRows: NodeRow[]; edgeRows: EdgeRow[] } {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const index = indexEdges(graph);
   const nodeRows: NodeRow[] = graph.nodes
     .filter((node) => !node.isBox && !visibility.hidden.has(node.id))
     .map((node) => {
-      const figures = nodeFigures(node, graph);
+      const figures = nodeFigures(node, graph, index);
       return {
         node,
         name: nodeName(node),
@@ -53,6 +57,13 @@ export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTa
         to: target ? nodeName(target) : edge.target,
       };
     });
+
+  return { nodeRows, edgeRows };
+}
+
+/** The graph as two tables (nodes, edges): the same data as the canvas, readable by keyboard and screen readers. */
+export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTablesProps) {
+  const { nodeRows, edgeRows } = useMemo(() => tableRows(graph, visibility), [graph, visibility]);
 
   const rowClass = (id: string) =>
     [id === selectedId ? 'is-selected' : '', visibility.found.has(id) ? 'is-found' : '']

@@ -16,6 +16,8 @@ export interface SortableTableProps<Row> {
   rowKey: (row: Row) => string;
   rowClassName?: (row: Row) => string | undefined;
   initialSort: { key: string; descending: boolean };
+  /** PERFORMANCE: rows rendered at first and added per "Show more"; thousands of rows at once freeze the page. */
+  pageSize?: number;
 }
 
 /** A plain HTML table whose column headers are buttons that sort it (aria-sort tells which way). */
@@ -26,8 +28,10 @@ export function SortableTable<Row>({
   rowKey,
   rowClassName,
   initialSort,
+  pageSize = 200,
 }: SortableTableProps<Row>) {
   const [sort, setSort] = useState(initialSort);
+  const [limit, setLimit] = useState(pageSize);
   const column = columns.find((c) => c.key === sort.key) ?? columns[0];
   const sorted = [...rows];
   if (column) {
@@ -42,7 +46,7 @@ export function SortableTable<Row>({
       return sort.descending ? -order : order;
     });
   }
-  return (
+  const table = (
     <table className="data-table">
       <caption>{caption}</caption>
       <thead>
@@ -72,7 +76,7 @@ export function SortableTable<Row>({
         </tr>
       </thead>
       <tbody>
-        {sorted.map((row) => (
+        {sorted.slice(0, limit).map((row) => (
           <tr key={rowKey(row)} className={rowClassName?.(row)}>
             {columns.map((c) => (
               <td key={c.key} className={c.numeric ? 'num' : undefined}>
@@ -83,5 +87,21 @@ export function SortableTable<Row>({
         ))}
       </tbody>
     </table>
+  );
+  const rest = sorted.length - limit;
+  if (rest <= 0) return table;
+  return (
+    <div>
+      {table}
+      <p className="table-more">
+        Showing {limit} of {sorted.length}.{' '}
+        <button type="button" className="button" onClick={() => setLimit((value) => value + pageSize)}>
+          Show {Math.min(rest, pageSize)} more
+        </button>{' '}
+        <button type="button" className="button" onClick={() => setLimit(sorted.length)}>
+          Show all
+        </button>
+      </p>
+    </div>
   );
 }
