@@ -54,6 +54,7 @@ program
       .default('anonymous'),
   )
   .option('--read-only', 'refuse every write with 403', false)
+  .option('--state-dir <dir>', 'where the change history is kept (default: ~/.sextant)')
   .option(
     '--prometheus-timeout <seconds>',
     'longest wait for Prometheus before a graph is drawn from configuration alone',
@@ -70,6 +71,7 @@ program
       port: number;
       auth: 'anonymous' | 'token';
       readOnly: boolean;
+      stateDir?: string;
       prometheusTimeout: number;
     }) => {
       const logger = createLogger();
@@ -82,6 +84,7 @@ program
         port: o.port,
         auth: o.auth,
         readOnly: o.readOnly,
+        stateDir: o.stateDir,
         graphTimeoutMs: o.prometheusTimeout * 1000,
         logger,
       });

@@ -30,6 +30,8 @@ export interface ServeOptions {
   /** Default: apps/web/dist of this checkout. */
   webDist?: string;
   graphTimeoutMs?: number;
+  /** Change history folder (`--state-dir`); default `~/.sextant`. */
+  stateDir?: string;
   /** Longest wait for the first sync of the informers before listening anyway. */
   syncTimeoutMs?: number;
 }
@@ -91,6 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     graphTimeoutMs: options.graphTimeoutMs,
     webDist: options.webDist ?? defaultWebDist(),
     promQueries: () => prom?.queriesIssued ?? 0,
+    stateDir: options.stateDir,
   });
   const http = createServer(app);
   const host = options.host ?? '127.0.0.1';

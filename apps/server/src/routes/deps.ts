@@ -17,6 +17,7 @@ export interface ConfigCache {
 
 /** What routes write through: kube/writer.ts `IstioWriter`, bound to one identity. */
 export interface ConfigWriter {
+  get(def: ResourceDef, namespace: string, name: string): Promise<K8sObject>;
   create(def: ResourceDef, namespace: string, body: K8sObject, options?: WriteOptions): Promise<K8sObject>;
   replace(
     def: ResourceDef,
@@ -48,6 +49,8 @@ export interface AppDeps {
   graphTimeoutMs?: number;
   /** Built web app to serve (static + SPA fallback) when the folder exists. */
   webDist?: string;
+  /** Where the change history lives (`--state-dir`); default `~/.sextant`. */
+  stateDir?: string;
   /** PromQL queries sent so far (for /api/status and the bench). */
   promQueries?: () => number;
 }

@@ -1,0 +1,143 @@
+import type { Weights } from '@sextant/shared';
+import { hostMatches, resolveHost, selectorMatches, serviceFqdn } from '../hosts';
+import type { IstioObject, ServiceInfo, WorkloadInfo } from '../types';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const asRecords = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+const nsOf = (o: IstioObject): string => o.metadata.namespace ?? 'default';
+
+const ISTIO_API = 'networking.istio.io/v1';
+
+/** A DestinationRule subset the shift may route to. */
+export interface SubsetDef {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * The subsets a shift can name: those of the DestinationRule when it has any, else one per
+ * `version` label of the workloads behind the service (what the shift will create).
+ */
+export function availableSubsets(
+  destinationRule: IstioObject | undefined,
+  workloads: WorkloadInfo[],
+): { subsets: SubsetDef[]; derived: boolean } {
+  const defined = asRecords(destinationRule?.spec?.subsets).flatMap((s) =>
+    typeof s.name === 'string'
+      ? [
+          {
+            name: s.name,
+            labels: Object.fromEntries(
+              Object.entries(isRecord(s.labels) ? s.labels : {}).filter(
+                (e): e is [string, string] => typeof e[1] === 'string',
+              ),
+            ),
+          },
+        ]
+      : [],
+  );
+  if (defined.length > 0) return { subsets: defined, derived: false };
+  const versions = [...new Set(workloads.flatMap((w) => (w.version ? [w.version] : [])))].sort();
+  return { subsets: versions.map((v) => ({ name: v, labels: { version: v } })), derived: true };
+}
+
+/** Workloads whose pods the service selects. */
+export const workloadsBehind = (service: ServiceInfo, workloads: WorkloadInfo[]): WorkloadInfo[] =>
+  workloads.filter((w) => w.namespace === service.namespace && selectorMatches(service.selector, w.labels));
+
+/**
+ * The VirtualService a shift edits: one in the service's namespace whose `hosts` name the service
+ * and that applies to sidecars (no `gateways`, or `mesh` among them).
+ */
+export function pickVirtualService(candidates: IstioObject[], service: ServiceInfo): IstioObject | undefined {
+  return candidates.find((vs) => {
+    if (nsOf(vs) !== service.namespace) return false;
+    const gateways = vs.spec?.gateways;
+    return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
+  });
+}
+
+/** The DestinationRule whose subsets a shift uses: the first in the service's own namespace. */
+export const pickDestinationRule = (
+  candidates: IstioObject[],
+  service: ServiceInfo,
+): IstioObject | undefined => candidates.find((dr) => nsOf(dr) === service.namespace);
+
+export interface ShiftPlan {
+  virtualService: { before: IstioObject | null; after: IstioObject };
+  /** Absent when the DestinationRule already defines the subsets. */
+  destinationRule?: { before: IstioObject | null; after: IstioObject };
+}
+
+const targetsService = (route: Record<string, unknown>, ns: string, fqdn: string): boolean =>
+  asRecords(route.route).some((d) => {
+    const host = isRecord(d.destination) ? d.destination.host : undefined;
+    return typeof host === 'string' && hostMatches(resolveHost(host, ns), fqdn);
+  });
+
+/**
+ * The new VirtualService and, when subsets must be created, DestinationRule for `weights`.
+ * Only the catch-all HTTP route of the service (the first without `match` that targets it) gets
+ * new weighted destinations; its other fields (timeouts, retries, faults, headers) and every other
+ * route stay as they were. Without such a route one is appended, so match rules keep priority.
+ */
+export function planTrafficShift(input: {
+  service: ServiceInfo;
+  weights: Weights;
+  virtualService: IstioObject | undefined;
+  destinationRule: IstioObject | undefined;
+  /** From `availableSubsets`: written to the DestinationRule when `derived`. */
+  subsets: { subsets: SubsetDef[]; derived: boolean };
+}): ShiftPlan {
+  const { service, weights, virtualService: vs, destinationRule: dr } = input;
+  const ns = service.namespace;
+  const fqdn = serviceFqdn(service.name, ns);
+  const http = structuredClone(asRecords(vs?.spec?.http));
+  let index = http.findIndex((r) => asRecords(r.match).length === 0 && targetsService(r, ns, fqdn));
+  if (index < 0) {
+    http.push({ route: [] });
+    index = http.length - 1;
+  }
+  const route = http[index] ?? {};
+  const existing = asRecords(route.route);
+  const sample = existing.find((d) => isRecord(d.destination))?.destination;
+  const host = isRecord(sample) && typeof sample.host === 'string' ? sample.host : service.name;
+  const port = isRecord(sample) && isRecord(sample.port) ? sample.port : undefined;
+  route.route = Object.entries(weights).map(([subset, weight]) => {
+    const previous = existing.find((d) => isRecord(d.destination) && d.destination.subset === subset);
+    const destination = { host, subset, ...(port ? { port } : {}) };
+    return {
+      ...(previous ?? {}),
+      destination: { ...(isRecord(previous?.destination) ? previous.destination : {}), ...destination },
+      weight,
+    };
+  });
+  http[index] = route;
+
+  const vsAfter: IstioObject = vs
+    ? { ...structuredClone(vs), spec: { ...structuredClone(vs.spec ?? {}), http } }
+    : {
+        apiVersion: ISTIO_API,
+        kind: 'VirtualService',
+        metadata: { name: service.name, namespace: ns },
+        spec: { hosts: [service.name], http },
+      };
+  const plan: ShiftPlan = { virtualService: { before: vs ?? null, after: vsAfter } };
+
+  if (input.subsets.derived) {
+    const subsets = input.subsets.subsets.map((s) => ({ name: s.name, labels: s.labels }));
+    plan.destinationRule = {
+      before: dr ?? null,
+      after: dr
+        ? { ...structuredClone(dr), spec: { ...structuredClone(dr.spec ?? {}), subsets } }
+        : {
+            apiVersion: ISTIO_API,
+            kind: 'DestinationRule',
+            metadata: { name: service.name, namespace: ns },
+            spec: { host: service.name, subsets },
+          },
+    };
+  }
+  return plan;
+}
