@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CONTEXT, startMeshSim, startPrometheus, VIEWER_CONTEXT } from '@sextant/mesh-sim';
 import type { MeshSim } from '@sextant/mesh-sim';
 import { GraphResponse } from '@sextant/shared';
-import { discoverPrometheus } from '../src/dashboard';
+import { discoverPrometheus, prometheusForServe } from '../src/dashboard';
 import type { DiscoveredPrometheus } from '../src/dashboard';
 import { loadKubeConfig } from '../src/kube/config';
 import { KubeConfig } from '../src/kube/portForward';
@@ -333,5 +333,42 @@ describe('discoverPrometheus', () => {
     await expect(
       discoverPrometheus({ kubeconfig: sim.kubeconfig }, { service: 'no-such-prometheus' }),
     ).rejects.toThrow('No Service "no-such-prometheus" in namespace "istio-system".');
+  });
+});
+
+describe('prometheusForServe (sextant serve without --prometheus-url)', () => {
+  it('keeps --prometheus-url when given', async () => {
+    const r = await prometheusForServe({ prometheusUrl: 'http://thanos:9090', warn: () => undefined });
+    expect(r.url).toBe('http://thanos:9090');
+  });
+
+  it('finds the named Service and reaches it through a port-forward', async () => {
+    const warnings: string[] = [];
+    const r = await prometheusForServe({
+      kubeconfig: sim.kubeconfig,
+      context: ADMIN_CONTEXT,
+      prometheusService: 'istio-system/prometheus',
+      warn: (m) => warnings.push(m),
+    });
+    try {
+      expect(r.via).toBe('port-forward');
+      expect(await buildinfo(r.url ?? '')).toMatch(/^2\./);
+      expect(warnings).toEqual([]);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('warns and goes on without Prometheus when the Service is missing', async () => {
+    const warnings: string[] = [];
+    const r = await prometheusForServe({
+      kubeconfig: sim.kubeconfig,
+      prometheusService: 'istio-system/nope',
+      warn: (m) => warnings.push(m),
+    });
+    expect(r.url).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('No Service "nope" in namespace "istio-system"');
+    expect(warnings[0]).toContain('--prometheus-url');
   });
 });

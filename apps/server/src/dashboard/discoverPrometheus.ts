@@ -57,3 +57,54 @@ export async function discoverPrometheus(
   });
   return { url: forward.url(), via: 'port-forward', stop: () => forward.stop() };
 }
+
+export interface PrometheusForServeOptions {
+  /** `--prometheus-url`: used as given when set. */
+  prometheusUrl?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** `<namespace>/<service>` or `<service>` (namespace istio-system); default istio-system/prometheus. */
+  prometheusService?: string;
+  /** Told why Prometheus was not found, and about connections the port-forward could not carry. */
+  warn: (message: string) => void;
+}
+
+/** Parses `--prometheus-service`: `<namespace>/<service>` or `<service>` (in istio-system). */
+export function parseServiceRef(ref: string): { namespace: string; service: string } {
+  const [first, second, ...rest] = ref.split('/');
+  if (!first || rest.length > 0 || second === '')
+    throw new Error(`"${ref}" is not <namespace>/<service> or <service>`);
+  return second === undefined
+    ? { namespace: 'istio-system', service: first }
+    : { namespace: first, service: second };
+}
+
+/**
+ * The Prometheus URL for `sextant serve`: `--prometheus-url` when given, else the discovered
+ * Service (through a port-forward outside the cluster). When none is found it warns and answers
+ * `url: undefined`, and the server draws graphs from configuration alone.
+ */
+export async function prometheusForServe(
+  o: PrometheusForServeOptions,
+): Promise<{ url: string | undefined; via?: DiscoveredPrometheus['via']; stop(): Promise<void> }> {
+  if (o.prometheusUrl) return { url: o.prometheusUrl, stop: () => Promise.resolve() };
+  try {
+    const found = await discoverPrometheus(
+      {
+        ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+        ...(o.context !== undefined ? { context: o.context } : {}),
+      },
+      {
+        ...parseServiceRef(o.prometheusService ?? 'istio-system/prometheus'),
+        onError: (err) => o.warn(err.message),
+      },
+    );
+    return found;
+  } catch (err) {
+    o.warn(
+      `No Prometheus found (${err instanceof Error ? err.message : String(err)}); give --prometheus-url. ` +
+        'Graphs will show configuration only.',
+    );
+    return { url: undefined, stop: () => Promise.resolve() };
+  }
+}
