@@ -2,13 +2,35 @@ import type { z } from 'zod';
 import { ApiError, apiErrorFromBody } from './ApiError';
 
 /**
+ * Sends `body` as JSON with `method` to `/api<path>` and parses the answer with `schema`; a
+ * non-2xx answer throws the server's ApiError (409 details carry the current object).
+ */
+export async function apiSend<T>(
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  return apiRequest(path, schema, {
+    method,
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/**
  * GETs `/api<path>` and parses the answer with `schema` (zod at the edge: a payload that drifted
  * from the contract fails here, loudly, instead of deep inside a component).
  */
 export async function apiGet<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  return apiRequest(path, schema, { headers: { accept: 'application/json' }, signal });
+}
+
+async function apiRequest<T>(path: string, schema: z.ZodType<T>, init: RequestInit): Promise<T> {
+  const signal = init.signal ?? undefined;
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, { headers: { accept: 'application/json' }, signal });
+    response = await fetch(`/api${path}`, init);
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError(
