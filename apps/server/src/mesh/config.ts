@@ -37,7 +37,7 @@ export function podHasProxy(pod: K8sObject): boolean {
   return containers.some((c) => rec(c).name === 'istio-proxy');
 }
 
-const isGatewayLabels = (labels: Record<string, string>): boolean =>
+export const isGatewayLabels = (labels: Record<string, string>): boolean =>
   labels.istio === 'ingressgateway' ||
   labels.istio === 'egressgateway' ||
   labels['gateway.istio.io/managed'] !== undefined;
@@ -52,6 +52,11 @@ function injectionEnabled(
   if (podOptIn === 'true') return true;
   return nsLabels['istio-injection'] === 'enabled' || nsLabels['istio.io/rev'] !== undefined;
 }
+
+const serviceAccountOf = (podSpec: unknown): string | undefined => {
+  const sa = rec(podSpec).serviceAccountName;
+  return typeof sa === 'string' && sa !== '' ? sa : undefined;
+};
 
 /** Deployments (and pods no Deployment owns) as workloads, with whether they carry a sidecar. */
 export function deriveWorkloads(
@@ -89,6 +94,7 @@ export function deriveWorkloads(
       availableReplicas:
         typeof rec(d.status).availableReplicas === 'number' ? (rec(d.status).availableReplicas as number) : 0,
       pods: pods.map((p) => p.metadata.name),
+      serviceAccount: serviceAccountOf(template.spec),
     });
   }
   for (const p of lists.pods) {
@@ -105,6 +111,7 @@ export function deriveWorkloads(
       replicas: 1,
       availableReplicas: rec(p.status).phase === 'Running' ? 1 : 0,
       pods: [p.metadata.name],
+      serviceAccount: serviceAccountOf(p.spec),
     });
   }
   return out;

@@ -13,6 +13,7 @@ import {
   workloadPolicies,
 } from './istioConfig';
 import { filterByNamespaces, preferReporters, sampleKey } from './telemetry';
+import { hasConfigErrors, validateMeshConfig } from './validations';
 import type {
   DestinationPeer,
   MeshConfig,
@@ -76,6 +77,7 @@ const add = (m: Record<string, number>, k: string, v: number): void => {
  * inputs give the same graph, nodes and edges sorted by id.
  */
 export function buildGraph(telemetry: Telemetry, config: MeshConfig, options: GraphOptions): Graph {
+  let findings: ReturnType<typeof validateMeshConfig> | undefined;
   const { graphType, injectServiceNodes } = options;
   const selected = new Set(options.namespaces);
   const thresholds = options.thresholds ?? kialiThresholds;
@@ -528,6 +530,9 @@ export function buildGraph(telemetry: Telemetry, config: MeshConfig, options: Gr
     } else {
       n.hasSidecar = false;
     }
+    // PERFORMANCE: the mesh is validated once per graph, on the first node that has config.
+    if (refs.length > 0 && hasConfigErrors(refs, (findings ??= validateMeshConfig(config))))
+      badges.add('ERR');
     n.badges = [...badges].sort();
     if (refs.length > 0) n.config = refs;
   }

@@ -10,11 +10,17 @@ import {
   workloadPolicies,
 } from './istioConfig';
 import type { MeshConfig, ServiceInfo, WorkloadInfo } from './types';
+import { findingsOf, validateMeshConfig, validateWorkload } from './validations';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function serviceSummary(config: MeshConfig, s: ServiceInfo): ServiceSummary {
+/** `findings`: validateMeshConfig(config), passed in so a list validates the mesh once. */
+export function serviceSummary(
+  config: MeshConfig,
+  s: ServiceInfo,
+  findings = validateMeshConfig(config),
+): ServiceSummary {
   const workloads = config.workloads.filter(
     (w) => w.namespace === s.namespace && selectorMatches(s.selector, w.labels),
   );
@@ -30,6 +36,7 @@ export function serviceSummary(config: MeshConfig, s: ServiceInfo): ServiceSumma
       subsets.push({ name: sub.name, labels, destinationRule: dr.metadata.name });
     }
   }
+  const istioConfig = [...vss, ...drs, ...serviceEntriesFor(config, s.name, s.namespace)].map(refOf);
   return {
     name: s.name,
     namespace: s.namespace,
@@ -38,13 +45,18 @@ export function serviceSummary(config: MeshConfig, s: ServiceInfo): ServiceSumma
     ports: s.ports,
     workloads: workloads.map((w) => w.name),
     hasSidecar: workloads.every((w) => w.hasSidecar),
-    istioConfig: [...vss, ...drs, ...serviceEntriesFor(config, s.name, s.namespace)].map(refOf),
+    istioConfig,
+    validations: findingsOf(istioConfig, findings),
     badges: serviceBadges(vss, drs).sort(),
     subsets,
   };
 }
 
-export function workloadSummary(config: MeshConfig, w: WorkloadInfo): WorkloadSummary {
+export function workloadSummary(
+  config: MeshConfig,
+  w: WorkloadInfo,
+  findings = validateMeshConfig(config),
+): WorkloadSummary {
   const refs: ConfigRef[] = [
     ...gatewaysSelecting(config, w.labels),
     ...workloadPolicies(config, w.namespace, w.labels),
@@ -64,5 +76,6 @@ export function workloadSummary(config: MeshConfig, w: WorkloadInfo): WorkloadSu
       .filter((s) => s.namespace === w.namespace && selectorMatches(s.selector, w.labels))
       .map((s) => s.name),
     istioConfig: refs,
+    validations: [...validateWorkload(w, config), ...findingsOf(refs, findings)],
   };
 }

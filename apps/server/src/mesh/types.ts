@@ -60,6 +60,8 @@ export interface WorkloadInfo {
   availableReplicas: number;
   /** Pods actually seen in the cache, by name. */
   pods: string[];
+  /** The pod template's (or pod's) serviceAccountName; Kubernetes runs pods without one as `default`. */
+  serviceAccount?: string;
 }
 
 /** An Istio custom resource with the fields `mesh/` reads. */

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { ServiceDetail, ServiceList, WorkloadDetail, WorkloadList } from '@sextant/shared';
 import { HttpError } from '../httpError';
 import { serviceSummary, workloadSummary } from '../mesh/inventory';
+import { validateMeshConfig } from '../mesh/validations';
 import type { AppDeps } from './deps';
 import { NamespaceFilter, NamespaceName, ObjectName } from './params';
 import { z } from 'zod';
@@ -15,9 +16,10 @@ export function inventoryRouter(deps: AppDeps): Router {
   router.get('/services', (req, res) => {
     const { namespace } = NamespaceFilter.parse(req.query);
     const config = deps.cache.meshConfig();
+    const findings = validateMeshConfig(config);
     const services = config.services
       .filter((s) => !namespace || s.namespace === namespace)
-      .map((s) => serviceSummary(config, s));
+      .map((s) => serviceSummary(config, s, findings));
     res.json(ServiceList.parse({ services }));
   });
 
@@ -33,9 +35,10 @@ export function inventoryRouter(deps: AppDeps): Router {
   router.get('/workloads', (req, res) => {
     const { namespace } = NamespaceFilter.parse(req.query);
     const config = deps.cache.meshConfig();
+    const findings = validateMeshConfig(config);
     const workloads = config.workloads
       .filter((w) => !namespace || w.namespace === namespace)
-      .map((w) => workloadSummary(config, w));
+      .map((w) => workloadSummary(config, w, findings));
     res.json(WorkloadList.parse({ workloads }));
   });
 

@@ -20,6 +20,10 @@ export const ServicePortInfo = z.object({
   appProtocol: z.string().optional(),
 });
 
+/** A finding shown on a service or workload: its own (no `object`), or one of an Istio object that applies to it. */
+export const ConfigFinding = Validation.extend({ object: ConfigRef.optional() });
+export type ConfigFinding = z.infer<typeof ConfigFinding>;
+
 /** `GET /api/services?namespace=` items. */
 export const ServiceSummary = z.object({
   name: z.string(),
@@ -38,6 +42,8 @@ export const ServiceSummary = z.object({
   subsets: z.array(
     z.object({ name: z.string(), labels: z.record(z.string(), z.string()), destinationRule: z.string() }),
   ),
+  /** Findings of the Istio objects that apply (see ConfigFinding). */
+  validations: z.array(ConfigFinding).optional(),
 });
 export type ServiceSummary = z.infer<typeof ServiceSummary>;
 export const ServiceList = z.object({ services: z.array(ServiceSummary) });
@@ -62,6 +68,8 @@ export const WorkloadSummary = z.object({
   services: z.array(z.string()),
   /** Gateways, PeerAuthentications, AuthorizationPolicies, Sidecars that apply. */
   istioConfig: z.array(ConfigRef),
+  /** The workload's own findings (SX5xxx) and those of the Istio objects that apply. */
+  validations: z.array(ConfigFinding).optional(),
 });
 export type WorkloadSummary = z.infer<typeof WorkloadSummary>;
 export const WorkloadList = z.object({ workloads: z.array(WorkloadSummary) });

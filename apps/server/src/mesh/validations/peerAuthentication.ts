@@ -1,0 +1,72 @@
+import type { Validation } from '@sextant/shared';
+import { selectorMatches } from '../hosts';
+import type { IstioObject, MeshConfig } from '../types';
+import {
+  finding,
+  isRecord,
+  nsOf,
+  ROOT_NAMESPACE,
+  sameObject,
+  selectorMatchingNothing,
+  stringMap,
+} from './helpers';
+
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+
+const modeOf = (pa: IstioObject): MtlsMode | undefined => {
+  const mode = isRecord(pa.spec?.mtls) ? pa.spec.mtls.mode : undefined;
+  return mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE' ? mode : undefined;
+};
+const isNamespaceWide = (pa: IstioObject): boolean => {
+  const sel = isRecord(pa.spec?.selector) ? stringMap(pa.spec.selector.matchLabels) : undefined;
+  return !sel || Object.keys(sel).length === 0;
+};
+
+/**
+ * The mTLS mode Istio enforces for pods with `labels` in `namespace`: a workload PeerAuthentication,
+ * else the namespace-wide one, else the mesh-wide one in the root namespace; UNSET inherits, and
+ * with nothing set Istio is PERMISSIVE.
+ */
+export function effectiveMtlsMode(
+  config: MeshConfig,
+  namespace: string,
+  labels: Record<string, string>,
+): MtlsMode {
+  const inNs = config.peerAuthentications.filter((pa) => nsOf(pa) === namespace);
+  const workload = inNs.find(
+    (pa) =>
+      !isNamespaceWide(pa) &&
+      selectorMatches(
+        stringMap(isRecord(pa.spec?.selector) ? pa.spec.selector.matchLabels : undefined),
+        labels,
+      ) &&
+      modeOf(pa) !== undefined,
+  );
+  const nsWide = inNs.find((pa) => isNamespaceWide(pa) && modeOf(pa) !== undefined);
+  const meshWide = config.peerAuthentications.find(
+    (pa) => nsOf(pa) === ROOT_NAMESPACE && isNamespaceWide(pa) && modeOf(pa) !== undefined,
+  );
+  const chosen = workload ?? nsWide ?? meshWide;
+  return (chosen && modeOf(chosen)) ?? 'PERMISSIVE';
+}
+
+/** Findings for a PeerAuthentication (codes SX30xx). */
+export function validatePeerAuthentication(pa: IstioObject, config: MeshConfig): Validation[] {
+  const out = selectorMatchingNothing(pa, config, 'SX3001', 'selector');
+  if (isNamespaceWide(pa)) {
+    const others = config.peerAuthentications.filter(
+      (o) => !sameObject(o, pa) && nsOf(o) === nsOf(pa) && isNamespaceWide(o),
+    );
+    if (others.length > 0) {
+      out.push(
+        finding(
+          'SX3002',
+          'error',
+          'metadata.name',
+          `Namespace ${nsOf(pa)} has more than one namespace-wide PeerAuthentication (also ${others.map((o) => o.metadata.name).join(', ')}); Istio picks the oldest and ignores the rest. Keep one and give the others a selector.`,
+        ),
+      );
+    }
+  }
+  return out;
+}

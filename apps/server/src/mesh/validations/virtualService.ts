@@ -1,0 +1,205 @@
+import type { Validation } from '@sextant/shared';
+import { resolveHost } from '../hosts';
+import { destinationRulesFor } from '../istioConfig';
+import type { IstioObject, MeshConfig } from '../types';
+import { finding, hostKnown, isRecord, nsOf, records, sameObject, serviceOfHost, strings } from './helpers';
+
+const MESH = 'mesh';
+
+/** `name`, `ns/name` or the legacy `name.ns.svc.cluster.local` → `ns/name`; `mesh` stays `mesh`. */
+export function gatewayKey(ref: string, namespace: string): string {
+  if (ref === MESH) return MESH;
+  const slash = ref.indexOf('/');
+  if (slash >= 0) return `${ref.slice(0, slash)}/${ref.slice(slash + 1)}`;
+  const parts = ref.split('.');
+  if (parts.length > 1 && parts[0] && parts[1]) return `${parts[1]}/${parts[0]}`;
+  return `${namespace}/${ref}`;
+}
+
+/** The gateways a VirtualService is bound to; none written means the sidecars (`mesh`). */
+export function gatewaysOf(vs: IstioObject): string[] {
+  const refs = strings(vs.spec?.gateways).map((g) => gatewayKey(g, nsOf(vs)));
+  return refs.length > 0 ? refs : [MESH];
+}
+
+/** A match list that lets every request through: no match, an empty match, or `uri.prefix: /`. */
+function matchesEverything(rule: Record<string, unknown>): boolean {
+  if (!Array.isArray(rule.match) || rule.match.length === 0) return true;
+  return records(rule.match).some((m) => {
+    const keys = Object.keys(m).filter((k) => k !== 'name');
+    if (keys.length === 0) return true;
+    if (keys.length !== 1 || !isRecord(m.uri)) return false;
+    return m.uri.prefix === '/' || m.uri.regex === '.*';
+  });
+}
+
+function checkHosts(vs: IstioObject, config: MeshConfig): Validation[] {
+  const hosts = vs.spec?.hosts;
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    return [
+      finding(
+        'SX1000',
+        'error',
+        'spec.hosts',
+        'spec.hosts is empty: name the service(s) this rule applies to.',
+      ),
+    ];
+  }
+  // Hosts of a rule bound only to ingress gateways are public names, not services.
+  if (!gatewaysOf(vs).includes(MESH)) return [];
+  const out: Validation[] = [];
+  hosts.forEach((h, i) => {
+    if (typeof h !== 'string' || hostKnown(config, h, nsOf(vs))) return;
+    out.push(
+      finding(
+        'SX1004',
+        'warning',
+        `spec.hosts[${i}]`,
+        `No Service or ServiceEntry is named "${h}", so this rule never applies: use the service's name (e.g. reviews or reviews.${nsOf(vs)}.svc.cluster.local) or add a ServiceEntry.`,
+      ),
+    );
+  });
+  return out;
+}
+
+function checkGateways(vs: IstioObject, config: MeshConfig): Validation[] {
+  const known = new Set(config.gateways.map((g) => `${nsOf(g)}/${g.metadata.name}`));
+  const out: Validation[] = [];
+  const check = (ref: unknown, path: string): void => {
+    if (typeof ref !== 'string') return;
+    const key = gatewayKey(ref, nsOf(vs));
+    if (key === MESH || known.has(key)) return;
+    out.push(
+      finding(
+        'SX1005',
+        'error',
+        path,
+        `Gateway "${ref}" does not exist (looked for ${key}): create it, or write <namespace>/<name> when it lives in another namespace.`,
+      ),
+    );
+  };
+  (Array.isArray(vs.spec?.gateways) ? vs.spec.gateways : []).forEach((g, i) =>
+    check(g, `spec.gateways[${i}]`),
+  );
+  records(vs.spec?.http).forEach((rule, i) =>
+    records(rule.match).forEach((m, j) =>
+      (Array.isArray(m.gateways) ? m.gateways : []).forEach((g, k) =>
+        check(g, `spec.http[${i}].match[${j}].gateways[${k}]`),
+      ),
+    ),
+  );
+  return out;
+}
+
+function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
+  const out: Validation[] = [];
+  const ns = nsOf(vs);
+  for (const section of ['http', 'tcp', 'tls'] as const) {
+    records(vs.spec?.[section]).forEach((rule, i) => {
+      const routes = records(rule.route);
+      const base = `spec.${section}[${i}]`;
+      if (routes.length > 1) {
+        const sum = routes.reduce((s, r) => s + (typeof r.weight === 'number' ? r.weight : 0), 0);
+        if (sum !== 100) {
+          out.push(
+            finding(
+              'SX1001',
+              'error',
+              `${base}.route`,
+              `Route weights add up to ${sum}; they must add up to 100: adjust the weights of the ${routes.length} destinations.`,
+            ),
+          );
+        }
+      }
+      routes.forEach((r, j) => {
+        const dest = isRecord(r.destination) ? r.destination : {};
+        const host = typeof dest.host === 'string' ? dest.host : undefined;
+        const path = `${base}.route[${j}].destination`;
+        if (!host) return;
+        if (!hostKnown(config, host, ns)) {
+          out.push(
+            finding(
+              'SX1003',
+              'warning',
+              `${path}.host`,
+              `No Service or ServiceEntry named "${host}": requests routed there fail; fix the host or add a ServiceEntry.`,
+            ),
+          );
+          return;
+        }
+        const subset = typeof dest.subset === 'string' ? dest.subset : undefined;
+        const svc = serviceOfHost(config, host, ns);
+        if (!subset || !svc) return;
+        const defined = destinationRulesFor(config, svc.name, svc.namespace).some((dr) =>
+          records(dr.spec?.subsets).some((s) => s.name === subset),
+        );
+        if (!defined) {
+          out.push(
+            finding(
+              'SX1002',
+              'error',
+              `${path}.subset`,
+              `Subset "${subset}" is not defined in any DestinationRule for ${host}: requests routed there fail with 503 (NR). Add the subset to the DestinationRule or route to a defined one.`,
+            ),
+          );
+        }
+      });
+    });
+  }
+  return out;
+}
+
+function checkUnreachableRules(vs: IstioObject): Validation[] {
+  const rules = records(vs.spec?.http);
+  const catchAll = rules.findIndex(matchesEverything);
+  if (catchAll < 0) return [];
+  return rules
+    .slice(catchAll + 1)
+    .map((_, k) =>
+      finding(
+        'SX1006',
+        'warning',
+        `spec.http[${catchAll + 1 + k}]`,
+        `This rule can never match: rule ${catchAll} before it matches every request. Move it above rule ${catchAll}, or give rule ${catchAll} a match.`,
+      ),
+    );
+}
+
+function checkDuplicateHosts(vs: IstioObject, config: MeshConfig): Validation[] {
+  const mine = new Set(gatewaysOf(vs));
+  const others = config.virtualServices
+    .filter((o) => !sameObject(o, vs))
+    .map((o) => ({
+      o,
+      hosts: new Set(strings(o.spec?.hosts).map((h) => resolveHost(h, nsOf(o)))),
+      shared: gatewaysOf(o).some((g) => mine.has(g)),
+    }))
+    .filter((x) => x.shared);
+  const out: Validation[] = [];
+  strings(vs.spec?.hosts).forEach((h, i) => {
+    if (h.includes('*')) return;
+    const fqdn = resolveHost(h, nsOf(vs));
+    const clash = others.filter((x) => x.hosts.has(fqdn)).map((x) => `${nsOf(x.o)}/${x.o.metadata.name}`);
+    if (clash.length === 0) return;
+    out.push(
+      finding(
+        'SX1007',
+        'warning',
+        `spec.hosts[${i}]`,
+        `VirtualService ${clash.join(', ')} also routes "${h}"; Istio merges them in no guaranteed order. Keep one VirtualService per host.`,
+      ),
+    );
+  });
+  return out;
+}
+
+/** Findings for a VirtualService (codes SX1xxx). */
+export function validateVirtualService(vs: IstioObject, config: MeshConfig): Validation[] {
+  return [
+    ...checkHosts(vs, config),
+    ...checkGateways(vs, config),
+    ...checkRoutes(vs, config),
+    ...checkUnreachableRules(vs),
+    ...checkDuplicateHosts(vs, config),
+  ];
+}
