@@ -1,3 +1,4 @@
 export * from './weights';
 export * from './schemas';
 export * from './diff';
+export * from './virtualService';
