@@ -131,6 +131,11 @@ describe('graph page on the demo', () => {
   it('switches to the dark theme', async () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    // The canvas draws with the dark palette too (it cannot read CSS variables by itself).
+    await waitFor(async () => (await graph.canvas.getAttribute('data-surface')) === '#171b21', {
+      timeoutMs: 5_000,
+      what: 'the canvas to switch to the dark palette',
+    });
     await graph.waitForGraph(8);
     await page.screenshot({ path: join(RESULTS_DIR, 'graph-dark.png') });
     await page.getByRole('button', { name: 'Switch to light theme' }).click();

@@ -38,23 +38,27 @@ export function useTheme(): { theme: Theme; toggleTheme: () => void } {
     const query = window.matchMedia?.('(prefers-color-scheme: dark)');
     if (!query) return;
     const handleChange = () => {
-      if (!storedTheme()) setTheme(query.matches ? 'dark' : 'light');
+      if (storedTheme()) return;
+      const next: Theme = query.matches ? 'dark' : 'light';
+      document.documentElement.dataset.theme = next;
+      setTheme(next);
     };
     query.addEventListener('change', handleChange);
     return () => query.removeEventListener('change', handleChange);
   }, []);
 
   const toggleTheme = useCallback(() => {
-    setTheme((current) => {
-      const next = current === 'dark' ? 'light' : 'dark';
-      try {
-        window.localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // Private browsing may refuse storage; the toggle still works for this page.
-      }
-      return next;
-    });
-  }, []);
+    const next: Theme = theme === 'dark' ? 'light' : 'dark';
+    // Set before React re-renders: the graph canvas reads the new colours in its effects, which
+    // run before this hook's own effect would.
+    document.documentElement.dataset.theme = next;
+    try {
+      window.localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Private browsing may refuse storage; the toggle still works for this page.
+    }
+    setTheme(next);
+  }, [theme]);
 
   return { theme, toggleTheme };
 }

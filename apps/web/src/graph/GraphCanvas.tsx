@@ -12,6 +12,13 @@ import { readPalette } from './palette';
 import { LARGE_GRAPH_NODES, graphStylesheet } from './stylesheet';
 import { syncElements } from './syncElements';
 
+/** The stylesheet in the colours of the active theme; the surface colour is exposed for tests. */
+function stylesheetFor(container: HTMLElement, large: boolean) {
+  const palette = readPalette(container);
+  container.dataset.surface = palette.surface;
+  return graphStylesheet(palette, { large });
+}
+
 /** Zoom from which a large graph shows the labels of the nodes in view. */
 const LABEL_ZOOM = 0.45;
 
@@ -61,7 +68,7 @@ export function GraphCanvas({
     if (!container) return;
     const cy = cytoscape({
       container,
-      style: graphStylesheet(readPalette(container)),
+      style: stylesheetFor(container, false),
       minZoom: 0.03,
       maxZoom: 3,
       boxSelectionEnabled: false,
@@ -130,7 +137,7 @@ export function GraphCanvas({
     const large = nodeIds.length > LARGE_GRAPH_NODES;
     if (large !== largeRef.current) {
       largeRef.current = large;
-      cy.style(graphStylesheet(readPalette(container), { large }));
+      cy.style(stylesheetFor(container, large));
     }
     const showCounts = () => {
       // App boxes are groupings, not nodes: count what the summary and tables count.
@@ -182,7 +189,7 @@ export function GraphCanvas({
   useEffect(() => {
     const cy = cyRef.current;
     const container = containerRef.current;
-    if (cy && container) cy.style(graphStylesheet(readPalette(container), { large: largeRef.current }));
+    if (cy && container) cy.style(stylesheetFor(container, largeRef.current));
   }, [theme]);
 
   useEffect(() => {
