@@ -19,7 +19,8 @@ import { GraphResponse } from '@sextant/shared';
 import { discoverPrometheus, prometheusForServe } from '../src/dashboard';
 import type { DiscoveredPrometheus } from '../src/dashboard';
 import { loadKubeConfig } from '../src/kube/config';
-import { KubeConfig } from '../src/kube/portForward';
+import { KubeConfig, startPortForward } from '../src/kube/portForward';
+import type { PortForwardError } from '../src/kube/portForward';
 import { startServer } from '../src/server';
 import type { RunningServer } from '../src/server';
 import { getJson, silentLogger, waitFor } from './helpers';
@@ -370,5 +371,27 @@ describe('prometheusForServe (sextant serve without --prometheus-url)', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('No Service "nope" in namespace "istio-system"');
     expect(warnings[0]).toContain('--prometheus-url');
+  });
+});
+
+describe('startPortForward', () => {
+  it('closes a connection the API server refuses with 403 and says it is RBAC', async () => {
+    // No access review first here: the refusal arrives on the connection itself.
+    const viewer = loadKubeConfig({ kubeconfig: sim.kubeconfig, context: VIEWER_CONTEXT });
+    const errors: PortForwardError[] = [];
+    const forward = await startPortForward(
+      viewer,
+      { namespace: 'istio-system', labels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 },
+      { port: 0, onError: (e) => errors.push(e) },
+    );
+    try {
+      await expect(buildinfo(forward.url())).rejects.toThrow();
+      const refused = await waitFor(() => errors[0], { timeoutMs: 10_000, what: 'the refusal' });
+      expect(refused.code).toBe('forbidden');
+      expect(refused.message).toContain('refused by RBAC');
+      expect(refused.message).toContain('pods/portforward');
+    } finally {
+      await forward.stop();
+    }
   });
 });

@@ -264,7 +264,7 @@ export async function startPortForward(
         });
         return;
       } catch (err) {
-        if (statusCodeOf(err) === 403 || /\b403\b/.test(messageOf(err)))
+        if (statusCodeOf(err) === 403 || /server response: 403\b/.test(messageOf(err)))
           throw rbacRefusal(kc, target.namespace, 'the API server answered 403 Forbidden');
         if (attempt === 1)
           throw new PortForwardError(
