@@ -2,6 +2,8 @@ import { createContext, useContext, type MouseEvent, type ReactNode } from 'reac
 import { useAuthInfo } from '../api';
 import { GraphPage } from '../pages/graph/GraphPage';
 import { NotYetPage } from '../pages/NotYetPage';
+import { ServicePage } from '../pages/service/ServicePage';
+import { parseServicePath } from '../pages/service/servicePath';
 import { navigate, useLocation } from './router';
 import { useTheme, type Theme } from './theme';
 
@@ -40,10 +42,12 @@ export function App() {
   const { theme, toggleTheme } = useTheme();
   const auth = useAuthInfo();
   const section = activeSection(pathname);
+  const serviceRoute = parseServicePath(pathname);
 
   let page: ReactNode;
   if (section === '/graph') page = <GraphPage />;
   else if (section === '/istio') page = <NotYetPage title="Istio config" />;
+  else if (serviceRoute) page = <ServicePage namespace={serviceRoute.namespace} name={serviceRoute.name} />;
   else if (section === '/services') page = <NotYetPage title="Services" />;
   else page = <NotYetPage title="Page not found" notFound />;
 

@@ -6,6 +6,7 @@ import { DRIFT_POINTS, edgeState, mtlsLevel } from '../../graph/toElements';
 import { istioObjectPath } from './istioLinks';
 import { graphSummary, nodeFigures } from './stats';
 import { navigate } from '../../app/router';
+import { servicePath } from '../service/servicePath';
 
 export interface SidePanelProps {
   graph: GraphResponse | undefined;
@@ -303,6 +304,20 @@ function NodeDetails({
         <EdgeList edges={figures.outbound} graph={graph} direction="out" onSelect={onSelect} />
       </Section>
       {node.nodeType !== 'unknown' ? <IstioConfig node={node} /> : null}
+      {node.nodeType === 'service' && node.service ? (
+        <Section title="Routing">
+          <a
+            className="button"
+            href={`${servicePath(node.namespace, node.service)}#traffic-shifting`}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(servicePath(node.namespace, node.service ?? ''));
+            }}
+          >
+            Shift traffic…
+          </a>
+        </Section>
+      ) : null}
     </div>
   );
 }
