@@ -25,8 +25,8 @@ async function startCli(args: string[], readyTimeoutMs: number): Promise<Running
 }
 
 /** `sextant demo`: the simulated bookinfo mesh, its traffic, a real Prometheus, and the built web app. */
-export function startDemo(): Promise<RunningSextant> {
-  return startCli(['demo'], 150_000);
+export function startDemo(extraArgs: string[] = []): Promise<RunningSextant> {
+  return startCli(['demo', ...extraArgs], 150_000);
 }
 
 /** `sextant serve` against a cluster, e.g. mesh-sim, with the given Prometheus URL. */

@@ -104,6 +104,7 @@ program
   .option('--namespaces <n>', 'scale scenario: namespaces', parseCount)
   .option('--services <n>', 'scale scenario: services per namespace', parseCount)
   .option('--no-prometheus', 'read the simulator counters even when a prometheus binary exists')
+  .option('--state-dir <dir>', 'where the change history is kept (default: ~/.sextant)')
   .action(
     async (o: {
       host: string;
@@ -112,6 +113,7 @@ program
       namespaces?: number;
       services?: number;
       prometheus: boolean;
+      stateDir?: string;
     }) => {
       const logger = createLogger();
       // Loaded here so `sextant serve` never loads the simulator.

@@ -42,6 +42,8 @@ export interface DemoOptions {
   seed?: number;
   logger?: Logger;
   webDist?: string;
+  /** Change history folder; default `~/.sextant`. */
+  stateDir?: string;
 }
 
 export interface RunningDemo {
@@ -81,6 +83,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       port: options.port ?? 20001,
       logger: options.logger,
       webDist: options.webDist,
+      stateDir: options.stateDir,
     });
     const prom = prometheus;
     return {
