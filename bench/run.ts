@@ -3,13 +3,14 @@
  * time Prometheus alone takes for the same PromQL (the ratio is Sextant's own cost), the
  * PromQL queries per graph request, and the server's resident memory. Figures, not pass/fail.
  *
- * The server runs as its own process (`node --import tsx src/cli.ts serve`) so its RSS is its own.
+ * The server (`sextant serve`) and the simulator (`mesh-sim`) run as their own processes, so the
+ * server's RSS is its own and the simulator's work does not stall this process's timers.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_CONTEXT, startMeshSim, startPrometheus } from '@sextant/mesh-sim';
+import { ADMIN_CONTEXT, startPrometheus } from '@sextant/mesh-sim';
 import { latencyQuery, PromClient, requestsQuery, tcpQuery } from '@sextant/server';
 
 interface Size {
@@ -28,6 +29,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 /** e.g. BENCH_SIZES=1000 to run one size. */
 const ONLY = process.env.BENCH_SIZES?.split(',');
 const serverDir = fileURLToPath(new URL('../apps/server', import.meta.url));
+const meshSimDir = fileURLToPath(new URL('../packages/mesh-sim', import.meta.url));
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,40 +51,33 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, w
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function startServerProcess(
-  kubeconfig: string,
-  prometheusUrl: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli.ts',
-      'serve',
-      '--kubeconfig',
-      kubeconfig,
-      '--context',
-      ADMIN_CONTEXT,
-      '--prometheus-url',
-      prometheusUrl,
-      '--port',
-      '0',
-      // The bench measures the full graph, so it waits for Prometheus however long it takes.
-      '--prometheus-timeout',
-      '120',
-    ],
-    { cwd: serverDir, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/** Spawns `node --import tsx src/cli.ts …` in `cwd` and resolves with the first stdout match. */
+function spawnCli(
+  cwd: string,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m });
     });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${args[0] ?? 'process'} exited with ${code}`)));
   });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function rssMiB(pid: number): Promise<number> {
@@ -105,32 +100,60 @@ interface Row {
 
 async function benchSize(size: Size): Promise<Row> {
   process.stderr.write(`\n== ${size.label}: ${size.namespaces} namespaces × ${size.services} services\n`);
-  const sim = await startMeshSim({
-    scenario: 'scale',
-    namespaces: size.namespaces,
-    services: size.services,
-    traffic: true,
-    seed: 1,
-  });
-  const prom = await startPrometheus({
-    scrapeUrls: [sim.metricsUrl],
-    scrapeIntervalSeconds: size.scrapeIntervalSeconds,
-  });
+  const sim = await spawnCli(
+    meshSimDir,
+    [
+      '--scenario',
+      'scale',
+      '--namespaces',
+      String(size.namespaces),
+      '--services',
+      String(size.services),
+      '--seed',
+      '1',
+    ],
+    /^(\{.*"metricsUrl".*\})$/m,
+  );
+  const simInfo = JSON.parse(sim.match[1] ?? '{}') as { metricsUrl: string; kubeconfig: string };
+  let prom: { url: string; stop(): Promise<void> } | undefined;
   let server: { child: ChildProcess; url: string } | undefined;
   try {
-    const workloads = sim.store
-      .list('deployments.apps')
-      .filter((d) => d.metadata.namespace?.startsWith('scale-')).length;
+    prom = await startPrometheus({
+      scrapeUrls: [simInfo.metricsUrl],
+      scrapeIntervalSeconds: size.scrapeIntervalSeconds,
+    });
     const namespaces = Array.from({ length: size.namespaces }, (_, i) => `scale-${i}`);
     const client = new PromClient({ url: prom.url, timeoutMs: 60_000 });
-    process.stderr.write(`   ${workloads} workloads; waiting for rates in Prometheus…\n`);
+    process.stderr.write('   waiting for rates in Prometheus…\n');
     await waitFor(
       async () =>
         ((await client.query('count(rate(istio_requests_total[1m]) > 0)'))[0]?.value ?? 0) > 0 || undefined,
       300_000,
       'traffic rates in Prometheus',
     );
-    server = await startServerProcess(sim.kubeconfig, prom.url);
+    const started = await spawnCli(
+      serverDir,
+      // The bench measures the full graph, so it waits for Prometheus however long it takes.
+      [
+        'serve',
+        '--kubeconfig',
+        simInfo.kubeconfig,
+        '--context',
+        ADMIN_CONTEXT,
+        '--prometheus-url',
+        prom.url,
+        '--port',
+        '0',
+        '--prometheus-timeout',
+        '120',
+      ],
+      /serving on (http:\/\/\S+)/,
+    );
+    server = { child: started.child, url: started.match[1] ?? '' };
+    const inventory = (await (await fetch(`${server.url}/api/workloads`)).json()) as {
+      workloads: { namespace: string }[];
+    };
+    const workloads = inventory.workloads.filter((w) => w.namespace.startsWith('scale-')).length;
     const url = `${server.url}/api/graph?namespaces=${namespaces.join(',')}&graphType=versionedApp&duration=60s`;
 
     const graphTimes: number[] = [];
@@ -154,6 +177,7 @@ async function benchSize(size: Size): Promise<Row> {
       if (i >= 2) graphTimes.push(ms); // two warm-up rounds
     }
 
+    const promUrl = prom.url;
     // The same three queries straight to Prometheus, in parallel as the server sends them.
     const promTimes: number[] = [];
     for (let i = 0; i < ROUNDS + 2; i++) {
@@ -162,7 +186,7 @@ async function benchSize(size: Size): Promise<Row> {
       // would charge its CPU contention to Prometheus.
       await Promise.all(
         [requestsQuery, latencyQuery, tcpQuery].map(async (q) => {
-          const res = await fetch(`${prom.url}/api/v1/query`, {
+          const res = await fetch(`${promUrl}/api/v1/query`, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: new URLSearchParams({ query: q(namespaces, 60) }),
@@ -187,13 +211,9 @@ async function benchSize(size: Size): Promise<Row> {
       rssMiB: server.child.pid ? await rssMiB(server.child.pid) : NaN,
     };
   } finally {
-    if (server) {
-      const exited = new Promise((r) => server?.child.once('exit', r));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
-    await prom.stop();
-    await sim.stop();
+    if (server) await stopChild(server.child);
+    await prom?.stop();
+    await stopChild(sim.child);
   }
 }
 
@@ -239,6 +259,6 @@ process.stdout.write(
 );
 process.stdout.write(
   `\n${ROUNDS} timed rounds each after 2 warm-ups; graph = versionedApp over every scale namespace, 60s window.\n` +
-    'The simulator runs in this process and Prometheus beside it, on the same cores: compare ratios, not absolute times.\n',
+    'The simulator, Prometheus and the server share these cores with other work: compare ratios, not absolute times.\n',
 );
 if (rows.length === 0) process.exitCode = 1;
