@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { prometheusForServe, registerDashboardCommand } from './dashboard';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -45,6 +46,11 @@ program
   .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
   .option('--context <name>', 'kubeconfig context')
   .option('--prometheus-url <url>', 'Prometheus HTTP API base URL (Thanos/Mimir/VictoriaMetrics work too)')
+  .option(
+    '--prometheus-service <ref>',
+    'without --prometheus-url: the Prometheus Service to reach, <namespace>/<name>',
+    'istio-system/prometheus',
+  )
   .option('--prometheus-token <token>', 'bearer token for Prometheus', process.env.SEXTANT_PROMETHEUS_TOKEN)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', parsePort, 20001)
@@ -66,6 +72,7 @@ program
       kubeconfig?: string;
       context?: string;
       prometheusUrl?: string;
+      prometheusService: string;
       prometheusToken?: string;
       host: string;
       port: number;
@@ -75,10 +82,18 @@ program
       prometheusTimeout: number;
     }) => {
       const logger = createLogger();
+      // Without --prometheus-url: the Service's address in-cluster, a reconnecting port-forward outside.
+      const prometheus = await prometheusForServe({
+        prometheusUrl: o.prometheusUrl,
+        kubeconfig: o.kubeconfig,
+        context: o.context,
+        prometheusService: o.prometheusService,
+        warn: (message) => logger.warn(message),
+      });
       const server = await startServer({
         kubeconfig: o.kubeconfig,
         context: o.context,
-        prometheusUrl: o.prometheusUrl,
+        prometheusUrl: prometheus.url,
         prometheusBearerToken: o.prometheusToken,
         host: o.host,
         port: o.port,
@@ -89,7 +104,10 @@ program
         logger,
       });
       process.stdout.write(`Sextant is serving on ${server.url}\n`);
-      onShutdown(() => server.close());
+      onShutdown(async () => {
+        await server.close();
+        await prometheus.stop();
+      });
     },
   );
 
@@ -128,6 +146,8 @@ program
       onShutdown(() => demo.stop());
     },
   );
+
+registerDashboardCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`sextant: ${err instanceof Error ? err.message : String(err)}\n`);

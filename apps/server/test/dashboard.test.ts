@@ -27,7 +27,7 @@ import { getJson, silentLogger, waitFor } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'apps/server/src/dashboard/main.ts');
+const MAIN = join(ROOT, 'apps/server/src/cli.ts');
 
 let sim: MeshSim;
 let prom: { url: string; stop(): Promise<void> };
