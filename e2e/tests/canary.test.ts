@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServicePage } from '../pages/ServicePage';
+import { launchBrowser } from '../support/browser';
+import { demoKubeconfig, kubectl } from '../support/kubectl';
+import { RESULTS_DIR } from '../support/paths';
+import { startDemo, startServe, type RunningSextant } from '../support/sextant';
+import { waitFor } from '../support/waitFor';
+import { ensureWebBuild } from '../support/webBuild';
+
+// A canary on the demo (simulated bookinfo, its traffic, a real Prometheus), through the service
+// page's traffic-shifting form in the system Chromium; kubectl is the independent witness.
+const SUBSETS = ['v1', 'v2', 'v3'] as const;
+
+interface Vs {
+  spec: { http: { match?: unknown; route: { destination: { subset?: string }; weight?: number }[] }[] };
+}
+
+describe('canary from the service page', () => {
+  let demo: RunningSextant;
+  let kubeconfig: string;
+  let stateDir: string;
+  let prometheusUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let form: ServicePage;
+
+  const vsWeights = (): Record<string, number | undefined> => {
+    const vs = JSON.parse(
+      kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'virtualservice', 'reviews', '-o', 'json']),
+    ) as Vs;
+    const route = vs.spec.http.find((r) => r.match === undefined)?.route ?? [];
+    return Object.fromEntries(
+      route.filter((r) => (r.weight ?? 0) > 0).map((r) => [r.destination.subset ?? '', r.weight]),
+    );
+  };
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    stateDir = mkdtempSync(join(tmpdir(), 'sextant-e2e-state-'));
+    demo = await startDemo(['--state-dir', stateDir]);
+    kubeconfig = demoKubeconfig(demo.output());
+    // Read now: the launcher keeps only the tail of the output, and request logs follow.
+    const prom = /telemetry: Prometheus (\S+)/.exec(demo.output())?.[1];
+    if (!prom) throw new Error(`the demo did not print its Prometheus:\n${demo.output()}`);
+    prometheusUrl = prom;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+    form = new ServicePage(page, demo.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('shifts reviews to 50/50 v1/v3: kubectl reads it and the observed split follows', async () => {
+    await form.goto('bookinfo', 'reviews');
+    expect(await form.weights(SUBSETS)).toEqual({ v1: 80, v2: 20, v3: 0 });
+    await form.preset('50 / 50').click();
+    expect(await form.weights(SUBSETS)).toEqual({ v1: 50, v2: 0, v3: 50 });
+    await form.preview.waitFor({ timeout: 30_000 });
+    const diff = await form.preview.innerText();
+    expect(diff).toMatch(/^-\s+weight: 80$/m);
+    expect(diff).toMatch(/^\+\s+subset: v3$/m);
+    await page.screenshot({ path: join(RESULTS_DIR, 'canary-form-preview.png'), fullPage: true });
+
+    await form.apply.click();
+    await form.applied.waitFor({ timeout: 30_000 });
+    expect(vsWeights()).toEqual({ v1: 50, v3: 50 });
+
+    // Traffic keeps flowing; the 1-minute observed share of v3 climbs from 0 toward 50%.
+    const v3 = await waitFor(
+      async () => {
+        const share = await form.observed('v3');
+        return share !== undefined && share >= 30 ? share : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 2_000, what: 'the observed v3 share to move toward 50%' },
+    );
+    expect(v3).toBeLessThanOrEqual(70);
+    await page.screenshot({ path: join(RESULTS_DIR, 'canary-form-applied.png'), fullPage: true });
+  });
+
+  it('undo restores the previous weights', async () => {
+    await form.undo.click();
+    await form.form.getByRole('status').filter({ hasText: 'Undone' }).waitFor({ timeout: 30_000 });
+    expect(vsWeights()).toEqual({ v1: 80, v2: 20 });
+    expect(await form.weights(SUBSETS)).toEqual({ v1: 80, v2: 20, v3: 0 });
+    await form.history.getByRole('row').nth(2).waitFor({ timeout: 30_000 });
+  });
+
+  it('meets a concurrent kubectl edit: shows what changed and re-applies on the latest version', async () => {
+    await form.goto('bookinfo', 'reviews');
+    await form.preset('90 / 10').click();
+    await form.preview.waitFor({ timeout: 30_000 });
+    // Someone else edits the same VirtualService after the form loaded it.
+    kubectl(kubeconfig, [
+      '-n',
+      'bookinfo',
+      'annotate',
+      'virtualservice',
+      'reviews',
+      'owner=someone-else',
+      '--overwrite',
+    ]);
+    await form.apply.click();
+    await form.conflict.waitFor({ timeout: 30_000 });
+    expect(await form.conflict.innerText()).toContain('+    owner: someone-else');
+    expect(vsWeights()).toEqual({ v1: 80, v2: 20 });
+    await page.screenshot({ path: join(RESULTS_DIR, 'canary-form-conflict.png'), fullPage: true });
+
+    await form.reapply.click();
+    await form.applied.waitFor({ timeout: 30_000 });
+    expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
+    const annotations = kubectl(kubeconfig, [
+      '-n',
+      'bookinfo',
+      'get',
+      'virtualservice',
+      'reviews',
+      '-o',
+      'jsonpath={.metadata.annotations.owner}',
+    ]);
+    expect(annotations).toBe('someone-else');
+  });
+
+  it('shows the viewer disabled controls and the reason', async () => {
+    const viewer = await startServe({ kubeconfig, context: 'mesh-sim-viewer', prometheusUrl });
+    try {
+      const viewerPage = await browser.newPage({
+        viewport: { width: 1440, height: 1000 },
+        colorScheme: 'light',
+      });
+      const asViewer = new ServicePage(viewerPage, viewer.url);
+      await asViewer.goto('bookinfo', 'reviews');
+      await asViewer.permissionNote
+        .filter({ hasText: 'You may view but not change' })
+        .waitFor({ timeout: 30_000 });
+      expect(await asViewer.apply.isDisabled()).toBe(true);
+      expect(await asViewer.weight('v1').isDisabled()).toBe(true);
+      expect(await asViewer.preset('50 / 50').isDisabled()).toBe(true);
+      await viewerPage.screenshot({ path: join(RESULTS_DIR, 'canary-form-viewer.png'), fullPage: true });
+      await viewerPage.close();
+    } finally {
+      await viewer.stop();
+    }
+  });
+});
