@@ -139,7 +139,7 @@ describe('canary from the service page', () => {
       const asViewer = new ServicePage(viewerPage, viewer.url);
       await asViewer.goto('bookinfo', 'reviews');
       await asViewer.permissionNote
-        .filter({ hasText: 'You may view but not change' })
+        .filter({ hasText: 'You can view but not change routing in bookinfo' })
         .waitFor({ timeout: 30_000 });
       expect(await asViewer.apply.isDisabled()).toBe(true);
       expect(await asViewer.weight('v1').isDisabled()).toBe(true);

@@ -122,7 +122,7 @@ function ShiftEditor({
       : auth.data?.readOnly
         ? 'Sextant runs read-only (--read-only): routing cannot be changed from here.'
         : !canEdit
-          ? `You may view but not change routing in ${namespace}: ${permission?.reason ?? 'no permission to update VirtualServices.'}`
+          ? `You can view but not change routing in ${namespace}. ${permission?.reason ?? 'Your Kubernetes user may not update VirtualServices here.'}`
           : undefined;
 
   const graph = useGraph(
@@ -320,7 +320,7 @@ function ShiftEditor({
                     disabled={disabled}
                     onClick={() => handleLock(s.name)}
                   >
-                    {locked ? '🔒' : '🔓'}
+                    <LockIcon locked={locked} />
                   </button>
                 </td>
               </tr>
@@ -447,4 +447,13 @@ function conflictCurrentObject(error: ApiError | undefined): KubeObjectJson | nu
   return typeof current === 'object' && current !== null && 'metadata' in current
     ? (current as KubeObjectJson)
     : null;
+}
+
+function LockIcon({ locked }: { locked: boolean }) {
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden="true">
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d={locked ? 'M5.5 7V5a2.5 2.5 0 0 1 5 0v2' : 'M5.5 7V5a2.5 2.5 0 0 1 4.9-.7'} />
+    </svg>
+  );
 }

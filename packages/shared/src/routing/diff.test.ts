@@ -15,6 +15,7 @@ describe('yamlDiff', () => {
     expect(d).toContain('-          weight: 80');
     expect(d).toContain('+          weight: 50');
     expect(d).not.toContain('resourceVersion');
+    expect(d.split('\n')[0]).toBe('--- VirtualService bookinfo/reviews');
   });
   it('is empty when nothing changes but the server fields', () => {
     expect(yamlDiff('x', before, { ...before, metadata: { name: 'reviews', resourceVersion: '99' } })).toBe(

@@ -23,13 +23,19 @@ export function yamlDiff(label: string, before: unknown, after: unknown): string
   const a = forDiff(before);
   const b = forDiff(after);
   if (a === b) return '';
-  return createTwoFilesPatch(
-    before == null ? '/dev/null' : label,
-    after == null ? '/dev/null' : label,
-    a,
-    b,
-    undefined,
-    undefined,
-    { context: 3 },
-  ).replace(/^=+\n/, '');
+  return (
+    createTwoFilesPatch(
+      before == null ? '/dev/null' : label,
+      after == null ? '/dev/null' : label,
+      a,
+      b,
+      undefined,
+      undefined,
+      { context: 3 },
+    )
+      .split('\n')
+      // The patch format's own header lines say nothing a person needs.
+      .filter((line) => !line.startsWith('Index:') && !/^=+$/.test(line))
+      .join('\n')
+  );
 }
