@@ -1,5 +1,6 @@
 import { createContext, useContext, type MouseEvent, type ReactNode } from 'react';
 import { useAuthInfo } from '../api';
+import { IstioRoutes } from '../pages/config/IstioRoutes';
 import { GraphPage } from '../pages/graph/GraphPage';
 import { NotYetPage } from '../pages/NotYetPage';
 import { ServicePage } from '../pages/service/ServicePage';
@@ -46,7 +47,7 @@ export function App() {
 
   let page: ReactNode;
   if (section === '/graph') page = <GraphPage />;
-  else if (section === '/istio') page = <NotYetPage title="Istio config" />;
+  else if (section === '/istio') page = <IstioRoutes />;
   else if (serviceRoute) page = <ServicePage namespace={serviceRoute.namespace} name={serviceRoute.name} />;
   else if (section === '/services') page = <NotYetPage title="Services" />;
   else page = <NotYetPage title="Page not found" notFound />;
