@@ -18,7 +18,7 @@ export function freePort(): Promise<number> {
 
 export interface Started {
   child: ChildProcess;
-  /** Everything the process printed so far (for failure messages). */
+  /** What the process printed: its first and its latest 20,000 characters. */
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -38,10 +38,15 @@ export function startProcess(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  // The start (banners, the URLs a process prints when ready) and the latest output (why it failed).
+  let head = '';
+  let tail = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
+    const text = chunk.toString('utf8');
+    if (head.length < 20_000) head += text.slice(0, 20_000 - head.length);
+    tail = (tail + text).slice(-20_000);
   };
+  const output = () => (head.length < 20_000 ? head : `${head}\n…\n${tail}`);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -56,7 +61,7 @@ export function startProcess(
   };
   return {
     child,
-    output: () => output,
+    output,
     stop: async () => {
       signal('SIGTERM');
       const timeout = new Promise<'timeout'>((resolve) =>

@@ -8,6 +8,7 @@ import { RESULTS_DIR } from '../support/paths';
 import { startDemo, type RunningSextant } from '../support/sextant';
 import { waitFor } from '../support/waitFor';
 import { ensureWebBuild } from '../support/webBuild';
+import { demoKubeconfig, kubectl } from '../support/kubectl';
 
 // A person's path through the graph page, against `sextant demo` (simulated bookinfo mesh,
 // its traffic, a real Prometheus) in the system Chromium.
@@ -139,5 +140,35 @@ describe('graph page on the demo', () => {
     await graph.waitForGraph(8);
     await page.screenshot({ path: join(RESULTS_DIR, 'graph-dark.png') });
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  });
+
+  it('shows a routing change made with kubectl without polling (server push)', async () => {
+    const row = graph.edgeRow('reviews', 'reviews v1');
+    // First until traffic shows (Prometheus needs a few scrapes after the demo starts)…
+    await graph.goto(`?namespaces=bookinfo&refresh=10s&view=table`);
+    await row.first().waitFor({ timeout: 90_000 });
+    // …then with refresh off: only the SSE change event can bring the new weights in.
+    await graph.goto(`?namespaces=bookinfo&refresh=off&view=table`);
+    await row.first().waitFor({ timeout: 30_000 });
+    expect((await row.first().getByRole('cell').allInnerTexts())[6]).toBe('80%');
+
+    const patch = [
+      { op: 'replace', path: '/spec/http/0/route/0/weight', value: 50 },
+      { op: 'replace', path: '/spec/http/0/route/1/weight', value: 50 },
+    ];
+    kubectl(demoKubeconfig(demo.output()), [
+      '-n',
+      'bookinfo',
+      'patch',
+      'virtualservice',
+      'reviews',
+      '--type=json',
+      '-p',
+      JSON.stringify(patch),
+    ]);
+    await waitFor(async () => (await row.first().getByRole('cell').allInnerTexts())[6] === '50%', {
+      timeoutMs: 20_000,
+      what: 'the configured weight to follow the VirtualService',
+    });
   });
 });
