@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphPage } from '../pages/GraphPage';
 import { ServicePage } from '../pages/ServicePage';
 import { launchBrowser } from '../support/browser';
 import { demoKubeconfig, kubectl } from '../support/kubectl';
@@ -149,5 +150,19 @@ describe('canary from the service page', () => {
     } finally {
       await viewer.stop();
     }
+  });
+
+  it('reaches the form from the service node in the graph', async () => {
+    const graph = new GraphPage(page, demo.url);
+    await graph.goto('?namespaces=bookinfo&view=table');
+    await graph.nodesTable
+      .getByRole('row')
+      .filter({ hasText: 'Service' })
+      .getByRole('button', { name: 'reviews', exact: true })
+      .click({ timeout: 60_000 });
+    await graph.details('reviews').getByRole('link', { name: 'Shift traffic…' }).click();
+    await form.form.waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe('/services/bookinfo/reviews');
+    expect(await form.weights(SUBSETS)).toEqual({ v1: 90, v2: 0, v3: 10 });
   });
 });
