@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IstioObjectWithValidations } from '../api/resources';
 
 /** `POST /api/namespaces/:ns/services/:svc/traffic-shift` body. */
 export const TrafficShiftRequest = z.object({
@@ -10,15 +11,7 @@ export const TrafficShiftRequest = z.object({
 export type TrafficShiftRequest = z.infer<typeof TrafficShiftRequest>;
 
 /** A Kubernetes object as it travels in change payloads: any fields, metadata kept. */
-export const KubeObjectJson = z.looseObject({
-  apiVersion: z.string().optional(),
-  kind: z.string().optional(),
-  metadata: z.looseObject({
-    name: z.string(),
-    namespace: z.string().optional(),
-    resourceVersion: z.string().optional(),
-  }),
-});
+export const KubeObjectJson = IstioObjectWithValidations.shape.object;
 export type KubeObjectJson = z.infer<typeof KubeObjectJson>;
 
 /** One object a change creates, updates or deletes; `before` null: created, `after` null: deleted. */

@@ -3,9 +3,9 @@ import type { GraphEdge, GraphNode, GraphResponse, ResponseTime } from '@sextant
 import { formatBytes, formatMs, formatPercent, formatRate } from '../../graph/format';
 import { BADGE_LABEL, NODE_TYPE_LABEL, edgeName, nodeName } from '../../graph/names';
 import { DRIFT_POINTS, edgeState, mtlsLevel } from '../../graph/toElements';
-import { istioObjectPath } from './istioLinks';
 import { graphSummary, nodeFigures } from './stats';
 import { navigate } from '../../app/router';
+import { ConfigRefList } from '../service/ConfigRefList';
 import { servicePath } from '../service/servicePath';
 
 export interface SidePanelProps {
@@ -195,28 +195,7 @@ function IstioConfig({ node }: { node: GraphNode }) {
       {refs.length === 0 ? (
         <p className="muted small">No Istio objects apply to this node.</p>
       ) : (
-        <ul className="config-list">
-          {refs.map((ref) => {
-            const path = istioObjectPath(ref);
-            return (
-              <li key={`${ref.kind}/${ref.namespace}/${ref.name}`}>
-                <span className="config-list__kind">{ref.kind}</span>
-                <a
-                  href={path}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(path);
-                  }}
-                >
-                  {ref.name}
-                </a>
-                {ref.namespace !== node.namespace ? (
-                  <span className="muted small"> in {ref.namespace}</span>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
+        <ConfigRefList refs={refs} namespace={node.namespace} />
       )}
     </Section>
   );

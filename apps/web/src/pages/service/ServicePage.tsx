@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { navigate } from '../../app/router';
 import { serviceQuery } from '../../api/routing';
 import { TrafficShiftForm } from '../../forms/TrafficShiftForm';
-import { istioObjectPath } from '../graph/istioLinks';
 import { ChangeHistoryList } from './ChangeHistoryList';
+import { ConfigRefList } from './ConfigRefList';
 import './servicePage.css';
 
 /** `/services/:ns/:name`: what the service is, what routes it, how to shift it, and what changed. */
@@ -75,25 +74,7 @@ export function ServicePage({ namespace, name }: { namespace: string; name: stri
               {s.istioConfig.length === 0 ? (
                 <p className="muted small">No Istio objects apply to this service.</p>
               ) : (
-                <ul className="config-list">
-                  {s.istioConfig.map((ref) => {
-                    const path = istioObjectPath(ref);
-                    return (
-                      <li key={`${ref.kind}/${ref.namespace}/${ref.name}`}>
-                        <span className="config-list__kind">{ref.kind}</span>
-                        <a
-                          href={path}
-                          onClick={(event) => {
-                            event.preventDefault();
-                            navigate(path);
-                          }}
-                        >
-                          {ref.name}
-                        </a>
-                      </li>
-                    );
-                  })}
-                </ul>
+                <ConfigRefList refs={s.istioConfig} namespace={namespace} />
               )}
             </section>
           </aside>
