@@ -1,12 +1,19 @@
-import { createContext, useContext, type MouseEvent, type ReactNode } from 'react';
+import { Suspense, createContext, lazy, useContext, type MouseEvent, type ReactNode } from 'react';
 import { useAuthInfo } from '../api';
-import { IstioRoutes } from '../pages/config/IstioRoutes';
 import { GraphPage } from '../pages/graph/GraphPage';
 import { NotYetPage } from '../pages/NotYetPage';
-import { ServicePage } from '../pages/service/ServicePage';
 import { parseServicePath } from '../pages/service/servicePath';
 import { navigate, useLocation } from './router';
 import { useTheme, type Theme } from './theme';
+
+// PERFORMANCE: the config and service pages carry CodeMirror and the forms; loading them on demand
+// keeps the graph page's first requests from waiting behind code it does not use.
+const IstioRoutes = lazy(() =>
+  import('../pages/config/IstioRoutes').then((m) => ({ default: m.IstioRoutes })),
+);
+const ServicePage = lazy(() =>
+  import('../pages/service/ServicePage').then((m) => ({ default: m.ServicePage })),
+);
 
 const ThemeContext = createContext<Theme>('light');
 
@@ -101,7 +108,15 @@ export function App() {
           </ul>
         </nav>
         <main id="main" className="shell__main" tabIndex={-1}>
-          {page}
+          <Suspense
+            fallback={
+              <p className="page muted" role="status">
+                Loading…
+              </p>
+            }
+          >
+            {page}
+          </Suspense>
         </main>
       </div>
     </ThemeContext.Provider>
