@@ -2,3 +2,4 @@ export * from './weights';
 export * from './schemas';
 export * from './diff';
 export * from './virtualService';
+export * from './routePolicy';

@@ -16,20 +16,30 @@ function namesService(host: unknown, service: string, namespace: string): boolea
 }
 
 /**
- * The weights a VirtualService (the object, as JSON) gives the service's subsets on its catch-all
- * route (the first HTTP route without `match` that targets the service), as the traffic-shift
- * endpoint edits it. Undefined when there is no such route; a lone destination counts 100.
+ * The catch-all HTTP route of the service in a VirtualService (as JSON): the first route without
+ * `match` that sends to the service; the one the traffic-shift and route-policy endpoints edit.
  */
-export function configuredWeights(vs: unknown, service: string, namespace: string): Weights | undefined {
+export function catchAllRoute(
+  vs: unknown,
+  service: string,
+  namespace: string,
+): Record<string, unknown> | undefined {
   const spec = isRecord(vs) ? vs.spec : undefined;
-  const http = records(isRecord(spec) ? spec.http : undefined);
-  const route = http.find(
+  return records(isRecord(spec) ? spec.http : undefined).find(
     (r) =>
       records(r.match).length === 0 &&
       records(r.route).some(
         (d) => isRecord(d.destination) && namesService(d.destination.host, service, namespace),
       ),
   );
+}
+
+/**
+ * The weights a VirtualService (the object, as JSON) gives the service's subsets on its catch-all
+ * route. Undefined when there is no such route; a lone destination counts 100.
+ */
+export function configuredWeights(vs: unknown, service: string, namespace: string): Weights | undefined {
+  const route = catchAllRoute(vs, service, namespace);
   if (!route) return undefined;
   const dests = records(route.route);
   const out: Weights = {};

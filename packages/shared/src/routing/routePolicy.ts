@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * Timeouts, retries and fault injection of a service's catch-all HTTP route, in the form's terms
+ * (percent as a number); `toIstioRoute`/`fromIstioRoute` translate to the VirtualService fields.
+ * An absent field means "none": the route field is removed.
+ */
+export const RoutePolicy = z.object({
+  /** Istio duration, e.g. `2s`, `500ms`. */
+  timeout: z.string().optional(),
+  retries: z
+    .object({ attempts: z.number(), perTryTimeout: z.string().optional(), retryOn: z.string().optional() })
+    .optional(),
+  fault: z
+    .object({
+      delay: z.object({ percent: z.number(), fixedDelay: z.string() }).optional(),
+      abort: z.object({ percent: z.number(), httpStatus: z.number() }).optional(),
+    })
+    .optional(),
+});
+export type RoutePolicy = z.infer<typeof RoutePolicy>;
+
+/** `POST /api/namespaces/:ns/services/:svc/route-policy` body. */
+export const RoutePolicyRequest = z.object({
+  policy: RoutePolicy,
+  resourceVersion: z.string().min(1).optional(),
+});
+export type RoutePolicyRequest = z.infer<typeof RoutePolicyRequest>;
+
+export interface PolicyIssue {
+  /** The field at fault, e.g. `fault.abort.httpStatus`. */
+  field: string;
+  message: string;
+}
+
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
+
+function checkDuration(issues: PolicyIssue[], field: string, v: string | undefined): void {
+  if (v === undefined) return;
+  if (!DURATION.test(v) || Number.parseFloat(v) <= 0) {
+    issues.push({ field, message: `${field}: a positive duration such as 2s or 500ms, got "${v}".` });
+  }
+}
+
+function checkPercent(issues: PolicyIssue[], field: string, v: number): void {
+  if (!Number.isFinite(v) || v < 0 || v > 100) {
+    issues.push({ field, message: `${field}: a percentage between 0 and 100, got ${String(v)}.` });
+  }
+}
+
+/** Every mistake, each naming its field; empty when the policy can be applied. */
+export function validateRoutePolicy(p: RoutePolicy): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  checkDuration(issues, 'timeout', p.timeout);
+  if (p.retries) {
+    const a = p.retries.attempts;
+    if (!Number.isInteger(a) || a < 0 || a > 100) {
+      issues.push({
+        field: 'retries.attempts',
+        message: `retries.attempts: a whole number from 0 to 100, got ${String(a)}.`,
+      });
+    }
+    checkDuration(issues, 'retries.perTryTimeout', p.retries.perTryTimeout);
+    if (p.retries.retryOn !== undefined && !/^[a-z0-9-]+(,[a-z0-9-]+)*$/.test(p.retries.retryOn)) {
+      issues.push({
+        field: 'retries.retryOn',
+        message: `retries.retryOn: comma-separated conditions such as 5xx,reset,connect-failure, got "${p.retries.retryOn}".`,
+      });
+    }
+  }
+  if (p.fault?.delay) {
+    checkPercent(issues, 'fault.delay.percent', p.fault.delay.percent);
+    checkDuration(issues, 'fault.delay.fixedDelay', p.fault.delay.fixedDelay);
+  }
+  if (p.fault?.abort) {
+    checkPercent(issues, 'fault.abort.percent', p.fault.abort.percent);
+    const s = p.fault.abort.httpStatus;
+    if (!Number.isInteger(s) || s < 200 || s > 599) {
+      issues.push({
+        field: 'fault.abort.httpStatus',
+        message: `fault.abort.httpStatus: an HTTP status from 200 to 599, got ${String(s)}.`,
+      });
+    }
+  }
+  return issues;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const percentOf = (v: unknown): number =>
+  isRecord(v) && isRecord(v.percentage) && typeof v.percentage.value === 'number' ? v.percentage.value : 100;
+
+/** The VirtualService HTTP route fields for a policy; undefined values mean "remove". */
+export function toIstioRoute(p: RoutePolicy): { timeout?: string; retries?: unknown; fault?: unknown } {
+  const fault: Record<string, unknown> = {};
+  if (p.fault?.delay) {
+    fault.delay = { percentage: { value: p.fault.delay.percent }, fixedDelay: p.fault.delay.fixedDelay };
+  }
+  if (p.fault?.abort) {
+    fault.abort = { percentage: { value: p.fault.abort.percent }, httpStatus: p.fault.abort.httpStatus };
+  }
+  return {
+    timeout: p.timeout,
+    retries: p.retries
+      ? Object.fromEntries(Object.entries(p.retries).filter(([, v]) => v !== undefined))
+      : undefined,
+    fault: Object.keys(fault).length > 0 ? fault : undefined,
+  };
+}
+
+/** The policy an HTTP route (as JSON) carries now. */
+export function fromIstioRoute(route: unknown): RoutePolicy {
+  if (!isRecord(route)) return {};
+  const out: RoutePolicy = {};
+  const timeout = str(route.timeout);
+  if (timeout) out.timeout = timeout;
+  if (isRecord(route.retries) && typeof route.retries.attempts === 'number') {
+    out.retries = {
+      attempts: route.retries.attempts,
+      perTryTimeout: str(route.retries.perTryTimeout),
+      retryOn: str(route.retries.retryOn),
+    };
+  }
+  if (isRecord(route.fault)) {
+    const { delay, abort } = route.fault;
+    out.fault = {};
+    if (isRecord(delay) && typeof delay.fixedDelay === 'string') {
+      out.fault.delay = { percent: percentOf(delay), fixedDelay: delay.fixedDelay };
+    }
+    if (isRecord(abort) && typeof abort.httpStatus === 'number') {
+      out.fault.abort = { percent: percentOf(abort), httpStatus: abort.httpStatus };
+    }
+  }
+  return out;
+}
