@@ -94,6 +94,9 @@ interface Row {
   graphMs: number;
   promMs: number;
   ratio: number;
+  /** Inside the server: waiting for the three queries (incl. parsing), then graph + JSON. */
+  serverTelemetryMs: number;
+  serverGraphMs: number;
   queries: number;
   rssMiB: number;
 }
@@ -157,6 +160,8 @@ async function benchSize(size: Size): Promise<Row> {
     const url = `${server.url}/api/graph?namespaces=${namespaces.join(',')}&graphType=versionedApp&duration=60s`;
 
     const graphTimes: number[] = [];
+    const telemetryTimes: number[] = [];
+    const buildTimes: number[] = [];
     let queries = 0;
     let nodes = 0;
     let edges = 0;
@@ -172,6 +177,13 @@ async function benchSize(size: Size): Promise<Row> {
       if (!res.ok || body.warnings.length > 0)
         throw new Error(`graph failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
       queries = Number(res.headers.get('x-sextant-prom-queries'));
+      const timing = res.headers.get('server-timing') ?? '';
+      const dur = (name: string): number =>
+        Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1] ?? NaN);
+      if (i >= 2) {
+        telemetryTimes.push(dur('telemetry'));
+        buildTimes.push(dur('graph'));
+      }
       nodes = body.nodes.length;
       edges = body.edges.length;
       if (i >= 2) graphTimes.push(ms); // two warm-up rounds
@@ -207,6 +219,8 @@ async function benchSize(size: Size): Promise<Row> {
       graphMs,
       promMs,
       ratio: graphMs / promMs,
+      serverTelemetryMs: median(telemetryTimes),
+      serverGraphMs: median(buildTimes),
       queries,
       rssMiB: server.child.pid ? await rssMiB(server.child.pid) : NaN,
     };
@@ -225,6 +239,8 @@ const header = [
   'graph ms (median)',
   'Prometheus ms',
   'ratio',
+  'in server: queries ms',
+  'in server: graph ms',
   'PromQL/request',
   'server RSS MiB',
 ];
@@ -236,6 +252,8 @@ const cells = (r: Row): string[] => [
   r.graphMs.toFixed(1),
   r.promMs.toFixed(1),
   `${r.ratio.toFixed(2)}×`,
+  r.serverTelemetryMs.toFixed(1),
+  r.serverGraphMs.toFixed(1),
   String(r.queries),
   r.rssMiB.toFixed(0),
 ];

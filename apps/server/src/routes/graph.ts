@@ -31,6 +31,8 @@ export function graphRouter(deps: AppDeps): Router {
       );
     }
 
+    const started = performance.now();
+    let telemetryMs = 0;
     const warnings: GraphWarning[] = [];
     let telemetry: Telemetry = emptyTelemetry();
     let configOnly = false;
@@ -44,7 +46,11 @@ export function graphRouter(deps: AppDeps): Router {
     } else {
       const timeoutMs = deps.graphTimeoutMs ?? 8_000;
       const aborter = new AbortController();
-      req.on('close', () => aborter.abort());
+      // The caller went away before we answered: stop the queries. (req's 'close' fires when its
+      // body is read, not when the connection drops.)
+      res.on('close', () => {
+        if (!res.writableFinished) aborter.abort();
+      });
       try {
         const result = await deps.telemetry.fetch({
           namespaces: query.namespaces,
@@ -54,6 +60,7 @@ export function graphRouter(deps: AppDeps): Router {
         });
         telemetry = result.telemetry;
         queries = result.queries;
+        telemetryMs = performance.now() - started;
       } catch (err) {
         configOnly = true;
         const why = err instanceof Error ? err.message : String(err);
@@ -81,8 +88,14 @@ export function graphRouter(deps: AppDeps): Router {
       warnings,
       telemetrySource: configOnly ? 'none' : (deps.telemetry?.kind ?? 'none'),
     };
+    const payload = GraphResponse.parse(body);
     res.setHeader('x-sextant-prom-queries', String(queries));
-    res.json(GraphResponse.parse(body));
+    // Where the time went, for the bench and the browser's network panel.
+    res.setHeader(
+      'server-timing',
+      `telemetry;dur=${telemetryMs.toFixed(1)}, graph;dur=${(performance.now() - started - telemetryMs).toFixed(1)}`,
+    );
+    res.json(payload);
   });
   return router;
 }
