@@ -8,7 +8,7 @@ import {
   syntaxHighlighting,
 } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { Annotation, EditorState } from '@codemirror/state';
 import {
   drawSelection,
   EditorView,
@@ -18,6 +18,9 @@ import {
   lineNumbers,
 } from '@codemirror/view';
 import type { EditorDiagnostic } from './diagnostics';
+
+/** Marks the text replacements React pushes in, so they are not reported back as edits. */
+const fromProps = Annotation.define<boolean>();
 
 interface YamlEditorProps {
   /** The text to show; when it changes from outside (a reload), it replaces the editor's content. */
@@ -61,7 +64,9 @@ export function YamlEditor({ value, onChange, diagnostics, label, readOnly = fal
           EditorState.readOnly.of(readOnly),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) onChangeRef.current(u.state.doc.toString());
+            if (u.docChanged && !u.transactions.some((t) => t.annotation(fromProps))) {
+              onChangeRef.current(u.state.doc.toString());
+            }
           }),
         ],
       }),
@@ -78,7 +83,10 @@ export function YamlEditor({ value, onChange, diagnostics, label, readOnly = fal
   useEffect(() => {
     const v = view.current;
     if (!v || v.state.doc.toString() === value) return;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    v.dispatch({
+      changes: { from: 0, to: v.state.doc.length, insert: value },
+      annotations: fromProps.of(true),
+    });
   }, [value]);
 
   useEffect(() => {

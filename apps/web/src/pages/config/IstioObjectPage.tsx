@@ -126,6 +126,8 @@ function ObjectEditor({
           setFindings({ text: reviewed, validations: result.validations });
           setPreviewed(reviewed);
         },
+        // The dry run checks resourceVersion too: a stale base shows up here, before Save.
+        onError: handleWriteError,
       },
     );
   };
@@ -143,9 +145,7 @@ function ObjectEditor({
           setPreviewed(null);
           setSaved(result.object.metadata.resourceVersion ?? '');
         },
-        onError: (error) => {
-          if (error instanceof ApiError && error.status === 409) void loadConflict();
-        },
+        onError: handleWriteError,
       },
     );
   };
@@ -159,6 +159,10 @@ function ObjectEditor({
     const theirs = objectToYaml(current.object);
     const merged = applyPatch(theirs, createPatch(name, base.text, text));
     setConflict({ current, theirs, merged });
+  };
+
+  const handleWriteError = (error: Error) => {
+    if (error instanceof ApiError && error.status === 409) void loadConflict();
   };
 
   const handleReapply = () => {
@@ -284,7 +288,7 @@ function ObjectEditor({
           <FindingsList diagnostics={diagnostics} />
         </section>
         {conflict ? (
-          <section className="config-object__conflict" aria-label="Conflict" role="alert">
+          <section className="config-object__conflict" aria-label="Conflict" aria-live="polite">
             <h2 className="panel-section__title">Someone changed it first</h2>
             <p className="small">
               The cluster's {item.object.kind} moved from resourceVersion {base.resourceVersion} to{' '}

@@ -91,24 +91,25 @@ export function objectToYaml(object: Record<string, unknown>): string {
   return stringify({ ...rest, metadata }, { lineWidth: 0 });
 }
 
-/** A unified diff of two YAML texts, for the preview and the conflict view. */
-export const yamlDiff = (
-  name: string,
-  before: string,
-  after: string,
-  labels = ['cluster', 'yours'],
-): string =>
-  before === after
-    ? ''
-    : createTwoFilesPatch(
-        `${name} (${labels[0]})`,
-        `${name} (${labels[1]})`,
-        before,
-        after,
-        undefined,
-        undefined,
-        { context: 3 },
-      );
+/** A unified diff of two YAML texts, for the preview and the conflict view (no `===` banner line). */
+export function yamlDiff(name: string, before: string, after: string, labels = ['cluster', 'yours']): string {
+  if (before === after) return '';
+  const patch = createTwoFilesPatch(
+    `${name} (${labels[0]})`,
+    `${name} (${labels[1]})`,
+    before,
+    after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  );
+  return patch
+    .split('\n')
+    .filter((l) => !/^=+$/.test(l))
+    .join('\n');
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
