@@ -148,4 +148,58 @@ describe('Istio config YAML editing', () => {
       ]),
     ).toBe('payments');
   });
+
+  it('creates a DestinationRule from YAML after a check, then deletes it with confirmation', async () => {
+    await page.goto(`${demo.url}/istio/new?namespace=bookinfo&kind=DestinationRule`);
+    await config.editorContent.waitFor({ timeout: 30_000 });
+    expect(await config.editorText()).toContain('kind: DestinationRule');
+    await config.setEditorText(
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: DestinationRule',
+        'metadata:',
+        '  name: productpage-canary',
+        '  namespace: bookinfo',
+        'spec:',
+        '  host: productpage',
+        '  subsets:',
+        '    - name: v2',
+        '      labels:',
+        '        version: v2',
+        '',
+      ].join('\n'),
+    );
+    expect(await config.button('Create').isDisabled()).toBe(true);
+    await config.button('Check').click();
+    // No productpage v2 runs, and bookinfo already has a DestinationRule for productpage.
+    await config.findings.filter({ hasText: 'SX2002' }).waitFor({ timeout: 15_000 });
+    expect(await config.findings.filter({ hasText: 'SX2002' }).innerText()).toContain('line 10');
+    expect(await config.findings.filter({ hasText: 'SX2003' }).count()).toBe(1);
+    await config.markers('warning').first().waitFor({ timeout: 5_000 });
+    await config.button('Create').click();
+    await page.waitForURL(/\/istio\/bookinfo\/destinationrules\/productpage-canary$/, { timeout: 15_000 });
+    expect(
+      kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'destinationrule', 'productpage-canary', '-o', 'name']),
+    ).toContain('productpage-canary');
+
+    await config.button('Delete…').click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm delete' });
+    await confirm.getByRole('button', { name: 'Delete productpage-canary' }).click();
+    await page.waitForURL(/\/istio\?namespace=bookinfo$/, { timeout: 15_000 });
+    await waitFor(
+      () =>
+        kubectl(kubeconfig, [
+          '-n',
+          'bookinfo',
+          'get',
+          'destinationrule',
+          '--ignore-not-found',
+          '-o',
+          'name',
+        ]).includes('productpage-canary')
+          ? undefined
+          : true,
+      { timeoutMs: 10_000, what: 'the DestinationRule to be gone' },
+    );
+  });
 });
