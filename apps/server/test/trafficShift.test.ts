@@ -312,3 +312,55 @@ describe('history and rollback', () => {
     }
   });
 });
+
+describe('route policy (timeout, retries, fault injection)', () => {
+  const policy = (body: unknown, query = '') =>
+    getJson(`${admin.url}/api/namespaces/bookinfo/services/ratings/route-policy${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('refuses a bad duration with the field and writes nothing', async () => {
+    const res = await policy({
+      policy: { timeout: '3 seconds', fault: { abort: { percent: 10, httpStatus: 900 } } },
+    });
+    expect(res.status).toBe(400);
+    const message = ApiErrorBody.parse(res.body).error.message;
+    expect(message).toContain('timeout: a positive duration');
+    expect(message).toContain('fault.abort.httpStatus');
+    expect(await exists('virtualservice', 'ratings')).toBe(false);
+  });
+
+  it('sets a timeout and an abort fault, and a later shift keeps them', async () => {
+    const res = await policy({
+      policy: { timeout: '3s', fault: { abort: { percent: 10, httpStatus: 503 } } },
+    });
+    expect(res.status).toBe(200);
+    expect(TrafficShiftResponse.parse(res.body).diff).toMatch(/^\+ +httpStatus: 503$/m);
+    const created = await getVs('ratings');
+    expect(created.spec.http).toEqual([
+      {
+        route: [{ destination: { host: 'ratings' } }],
+        timeout: '3s',
+        fault: { abort: { percentage: { value: 10 }, httpStatus: 503 } },
+      },
+    ]);
+    await cacheSees(admin, 'virtualservices', 'ratings', created.metadata.resourceVersion);
+
+    const shifted = await shift(admin, 'ratings', {
+      weights: { v1: 90, v2: 10 },
+      resourceVersion: created.metadata.resourceVersion,
+    });
+    expect(shifted.status).toBe(200);
+    const after = await getVs('ratings');
+    expect(after.spec.http).toHaveLength(1);
+    expect(after.spec.http[0]).toMatchObject({ timeout: '3s', fault: { abort: { httpStatus: 503 } } });
+    expect(weightsOf(after.spec.http[0])).toEqual({ v1: 90, v2: 10 });
+    const { body } = await getJson(`${admin.url}/api/history?namespace=bookinfo&service=ratings`);
+    expect(HistoryList.parse(body).entries.map((e) => [e.action, e.summary])).toEqual([
+      ['traffic-shift', 'v1 90%, v2 10%'],
+      ['route-policy', 'timeout 3s, abort 503 for 10%'],
+    ]);
+  });
+});

@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import { TrafficShiftRequest, TrafficShiftResponse, validateWeights, yamlDiff } from '@sextant/shared';
-import type { HistoryEntry, ObjectChange } from '@sextant/shared';
+import {
+  RoutePolicyRequest,
+  TrafficShiftRequest,
+  TrafficShiftResponse,
+  validateRoutePolicy,
+  validateWeights,
+  yamlDiff,
+} from '@sextant/shared';
+import type { HistoryEntry, ObjectChange, RoutePolicy } from '@sextant/shared';
 import type { ChangeHistory } from '../history/changeHistory';
 import { HttpError } from '../httpError';
 import { resourceByPlural } from '../kube/resources';
@@ -14,6 +21,7 @@ import {
   planTrafficShift,
   workloadsBehind,
 } from '../mesh/routing/trafficShift';
+import { planRoutePolicy } from '../mesh/routing/routePolicy';
 import type { IstioObject, K8sObject } from '../mesh/types';
 import { bearerToken } from './auth';
 import type { AppDeps, ConfigWriter } from './deps';
@@ -123,9 +131,82 @@ export async function writeChange(
   }
 }
 
+/** The live routing objects of a service the person is about to change. */
+async function loadRouting(deps: AppDeps, req: Request, ns: string, svc: string) {
+  const config = deps.cache.meshConfig();
+  const service = config.services.find((s) => s.name === svc && s.namespace === ns);
+  if (!service) throw new HttpError(404, 'not_found', `No service ${ns}/${svc}.`);
+  const writer = deps.writerFor(bearerToken(req));
+  const vsName = pickVirtualService(virtualServicesFor(config, svc, ns), service)?.metadata.name;
+  const drName = pickDestinationRule(destinationRulesFor(config, svc, ns), service)?.metadata.name;
+  const [vs, dr] = await Promise.all([
+    vsName ? readLive(writer, 'virtualservices', ns, vsName) : null,
+    drName ? readLive(writer, 'destinationrules', ns, drName) : null,
+  ]);
+  return { config, service, writer, vs, dr };
+}
+
+/** Checked before anything is written, so a stale form never leaves a half-applied change. */
+function checkResourceVersion(resourceVersion: string | undefined, vs: IstioObject | null, ns: string): void {
+  if (resourceVersion === undefined || resourceVersion === vs?.metadata.resourceVersion) return;
+  throw conflict(
+    vs
+      ? `VirtualService ${ns}/${vs.metadata.name} changed since the form loaded it (version ${resourceVersion}, now ${vs.metadata.resourceVersion ?? '?'}). Review the change and apply again.`
+      : `The VirtualService the form was built on is gone. Review and apply again.`,
+    vs,
+  );
+}
+
+/**
+ * Writes the steps in order (or dry-runs them), records an applied change in the history, and
+ * answers the changes with their YAML diff.
+ */
+async function applySteps(
+  deps: AppDeps,
+  req: Request,
+  history: ChangeHistory,
+  target: { ns: string; svc: string; writer: ConfigWriter; dryRun: boolean },
+  steps: { resource: RoutingResource; before: IstioObject | null; after: IstioObject }[],
+  record: { action: HistoryEntry['action']; summary: string },
+): Promise<TrafficShiftResponse> {
+  const { ns, svc, writer, dryRun } = target;
+  const changes: ObjectChange[] = [];
+  for (const step of steps) {
+    const name = step.after.metadata.name;
+    const saved = await writeChange(
+      writer,
+      ns,
+      {
+        resource: step.resource,
+        name,
+        after: step.after,
+        resourceVersion: step.before?.metadata.resourceVersion,
+      },
+      dryRun,
+    );
+    changes.push({ resource: step.resource, name, before: step.before, after: saved });
+  }
+  const entry = dryRun
+    ? undefined
+    : await history.append({ user: actorOf(deps, req), namespace: ns, service: svc, ...record, changes });
+  return TrafficShiftResponse.parse({
+    applied: !dryRun,
+    changes,
+    diff: changesDiff(changes),
+    historyId: entry?.id,
+  });
+}
+
+const issuesError = (status: 400 | 422, issues: { message: string }[], extra: object = {}): HttpError =>
+  new HttpError(status, status === 400 ? 'bad_request' : 'invalid', issues.map((i) => i.message).join(' '), {
+    issues,
+    ...extra,
+  });
+
 /**
  * `POST /api/namespaces/:ns/services/:svc/traffic-shift`: sets the weights of the service's
  * catch-all route, creating DestinationRule subsets from the version labels when there are none.
+ * `POST .../route-policy`: its timeout, retries and fault injection.
  * `?dryRun=true` answers the would-be objects and their YAML diff; nothing is written.
  */
 export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Router {
@@ -136,42 +217,14 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     const { dryRun } = DryRun.parse(req.query);
     const body = TrafficShiftRequest.parse(req.body);
     const shapeIssues = validateWeights(body.weights).filter((i) => i.code !== 'unknown_subset');
-    if (shapeIssues.length > 0) {
-      throw new HttpError(400, 'bad_request', shapeIssues.map((i) => i.message).join(' '), {
-        issues: shapeIssues,
-      });
-    }
+    if (shapeIssues.length > 0) throw issuesError(400, shapeIssues);
 
-    const config = deps.cache.meshConfig();
-    const service = config.services.find((s) => s.name === svc && s.namespace === ns);
-    if (!service) throw new HttpError(404, 'not_found', `No service ${ns}/${svc}.`);
-    const writer = deps.writerFor(bearerToken(req));
-    const vsName = pickVirtualService(virtualServicesFor(config, svc, ns), service)?.metadata.name;
-    const drName = pickDestinationRule(destinationRulesFor(config, svc, ns), service)?.metadata.name;
-    const [vs, dr] = await Promise.all([
-      vsName ? readLive(writer, 'virtualservices', ns, vsName) : null,
-      drName ? readLive(writer, 'destinationrules', ns, drName) : null,
-    ]);
-
-    // Checked before anything is written, so a stale form never leaves a half-applied change.
-    if (body.resourceVersion !== undefined && body.resourceVersion !== vs?.metadata.resourceVersion) {
-      throw conflict(
-        vs
-          ? `VirtualService ${ns}/${vs.metadata.name} changed since the form loaded it (version ${body.resourceVersion}, now ${vs.metadata.resourceVersion ?? '?'}). Review the change and apply again.`
-          : `The VirtualService the form was built on is gone. Review and apply again.`,
-        vs,
-      );
-    }
-
+    const { config, service, writer, vs, dr } = await loadRouting(deps, req, ns, svc);
+    checkResourceVersion(body.resourceVersion, vs, ns);
     const subsets = availableSubsets(dr ?? undefined, workloadsBehind(service, config.workloads));
     const names = subsets.subsets.map((s) => s.name);
     const missing = validateWeights(body.weights, names).filter((i) => i.code === 'unknown_subset');
-    if (missing.length > 0) {
-      throw new HttpError(422, 'invalid', missing.map((i) => i.message).join(' '), {
-        issues: missing,
-        subsets: names,
-      });
-    }
+    if (missing.length > 0) throw issuesError(422, missing, { subsets: names });
 
     const plan = planTrafficShift({
       service,
@@ -180,53 +233,53 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
       destinationRule: dr ?? undefined,
       subsets,
     });
+    // Subsets first: the route must never name a subset that does not exist yet.
     const steps = [
       ...(plan.destinationRule ? [{ resource: 'destinationrules' as const, ...plan.destinationRule }] : []),
       { resource: 'virtualservices' as const, ...plan.virtualService },
     ];
-    const changes: ObjectChange[] = [];
-    // Subsets first: the route must never name a subset that does not exist yet.
-    for (const step of steps) {
-      const saved = await writeChange(
-        writer,
-        ns,
-        {
-          resource: step.resource,
-          name: step.after.metadata.name,
-          after: step.after,
-          resourceVersion: step.before?.metadata.resourceVersion,
-        },
-        dryRun,
-      );
-      changes.push({
-        resource: step.resource,
-        name: step.after.metadata.name,
-        before: step.before,
-        after: saved,
-      });
-    }
-
-    let entry: HistoryEntry | undefined;
-    if (!dryRun) {
-      entry = await history.append({
-        user: actorOf(deps, req),
-        namespace: ns,
-        service: svc,
-        action: 'traffic-shift',
-        summary: Object.entries(body.weights)
-          .map(([s, w]) => `${s} ${w}%`)
-          .join(', '),
-        changes,
-      });
-    }
+    const summary = Object.entries(body.weights)
+      .map(([s, w]) => `${s} ${w}%`)
+      .join(', ');
     res.json(
-      TrafficShiftResponse.parse({
-        applied: !dryRun,
-        changes,
-        diff: changesDiff(changes),
-        historyId: entry?.id,
+      await applySteps(deps, req, history, { ns, svc, writer, dryRun }, steps, {
+        action: 'traffic-shift',
+        summary,
       }),
     );
   });
+
+  router.post('/namespaces/:ns/services/:svc/route-policy', async (req, res) => {
+    refuseIfReadOnly(deps);
+    const { ns, svc } = ServiceParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const body = RoutePolicyRequest.parse(req.body);
+    const issues = validateRoutePolicy(body.policy);
+    if (issues.length > 0) throw issuesError(400, issues);
+
+    const { service, writer, vs } = await loadRouting(deps, req, ns, svc);
+    checkResourceVersion(body.resourceVersion, vs, ns);
+    const plan = planRoutePolicy({ service, virtualService: vs ?? undefined, policy: body.policy });
+    res.json(
+      await applySteps(
+        deps,
+        req,
+        history,
+        { ns, svc, writer, dryRun },
+        [{ resource: 'virtualservices', ...plan }],
+        { action: 'route-policy', summary: describePolicy(body.policy) },
+      ),
+    );
+  });
   return router;
+}
+
+/** One line for the history: `timeout 2s, 3 retries, abort 503 for 10%`. */
+export function describePolicy(p: RoutePolicy): string {
+  const parts: string[] = [];
+  if (p.timeout) parts.push(`timeout ${p.timeout}`);
+  if (p.retries) parts.push(`${p.retries.attempts} retries`);
+  if (p.fault?.delay) parts.push(`delay ${p.fault.delay.fixedDelay} for ${p.fault.delay.percent}%`);
+  if (p.fault?.abort) parts.push(`abort ${p.fault.abort.httpStatus} for ${p.fault.abort.percent}%`);
+  return parts.length > 0 ? parts.join(', ') : 'no timeout, retries or faults';
 }

@@ -64,6 +64,37 @@ export const pickDestinationRule = (
   service: ServiceInfo,
 ): IstioObject | undefined => candidates.find((dr) => nsOf(dr) === service.namespace);
 
+/**
+ * A copy of the VirtualService's HTTP routes and, inside it, the service's catch-all route (the
+ * first without `match` that targets the service), appended when there is none so match rules
+ * keep their priority. Mutate `route`, then write `http` back with `withHttp`.
+ */
+export function editableCatchAllRoute(
+  vs: IstioObject | undefined,
+  service: ServiceInfo,
+): { http: Record<string, unknown>[]; route: Record<string, unknown> } {
+  const fqdn = serviceFqdn(service.name, service.namespace);
+  const http = structuredClone(asRecords(vs?.spec?.http));
+  let route = http.find((r) => asRecords(r.match).length === 0 && targetsService(r, service.namespace, fqdn));
+  if (!route) {
+    route = { route: [{ destination: { host: service.name } }] };
+    http.push(route);
+  }
+  return { http, route };
+}
+
+/** The VirtualService with new HTTP routes; a new one named after the service when `vs` is undefined. */
+export function withHttp(vs: IstioObject | undefined, service: ServiceInfo, http: unknown[]): IstioObject {
+  return vs
+    ? { ...structuredClone(vs), spec: { ...structuredClone(vs.spec ?? {}), http } }
+    : {
+        apiVersion: ISTIO_API,
+        kind: 'VirtualService',
+        metadata: { name: service.name, namespace: service.namespace },
+        spec: { hosts: [service.name], http },
+      };
+}
+
 export interface ShiftPlan {
   virtualService: { before: IstioObject | null; after: IstioObject };
   /** Absent when the DestinationRule already defines the subsets. */
@@ -92,14 +123,7 @@ export function planTrafficShift(input: {
 }): ShiftPlan {
   const { service, weights, virtualService: vs, destinationRule: dr } = input;
   const ns = service.namespace;
-  const fqdn = serviceFqdn(service.name, ns);
-  const http = structuredClone(asRecords(vs?.spec?.http));
-  let index = http.findIndex((r) => asRecords(r.match).length === 0 && targetsService(r, ns, fqdn));
-  if (index < 0) {
-    http.push({ route: [] });
-    index = http.length - 1;
-  }
-  const route = http[index] ?? {};
+  const { http, route } = editableCatchAllRoute(vs, service);
   const existing = asRecords(route.route);
   const sample = existing.find((d) => isRecord(d.destination))?.destination;
   const host = isRecord(sample) && typeof sample.host === 'string' ? sample.host : service.name;
@@ -113,16 +137,7 @@ export function planTrafficShift(input: {
       weight,
     };
   });
-  http[index] = route;
-
-  const vsAfter: IstioObject = vs
-    ? { ...structuredClone(vs), spec: { ...structuredClone(vs.spec ?? {}), http } }
-    : {
-        apiVersion: ISTIO_API,
-        kind: 'VirtualService',
-        metadata: { name: service.name, namespace: ns },
-        spec: { hosts: [service.name], http },
-      };
+  const vsAfter = withHttp(vs, service, http);
   const plan: ShiftPlan = { virtualService: { before: vs ?? null, after: vsAfter } };
 
   if (input.subsets.derived) {
