@@ -5,6 +5,7 @@ import { effectiveMtlsMode } from './peerAuthentication';
 import {
   finding,
   hostKnown,
+  indexOf,
   isRecord,
   nsOf,
   records,
@@ -36,14 +37,11 @@ function checkSubsets(dr: IstioObject, config: MeshConfig, svc: ServiceInfo): Va
 }
 
 function checkDuplicates(dr: IstioObject, config: MeshConfig, host: string): Validation[] {
-  const fqdn = resolveHost(host, nsOf(dr));
-  const clash = config.destinationRules.filter(
-    (o) =>
-      !sameObject(o, dr) &&
-      nsOf(o) === nsOf(dr) &&
-      typeof o.spec?.host === 'string' &&
-      resolveHost(o.spec.host, nsOf(o)) === fqdn,
-  );
+  const clash = host.includes('*')
+    ? []
+    : (indexOf(config).destinationRulesByHost.get(resolveHost(host, nsOf(dr))) ?? []).filter(
+        (o) => !sameObject(o, dr) && nsOf(o) === nsOf(dr),
+      );
   if (clash.length === 0) return [];
   return [
     finding(

@@ -1,8 +1,18 @@
 import type { Validation } from '@sextant/shared';
 import { resolveHost } from '../hosts';
-import { destinationRulesFor } from '../istioConfig';
 import type { IstioObject, MeshConfig } from '../types';
-import { finding, hostKnown, isRecord, nsOf, records, sameObject, serviceOfHost, strings } from './helpers';
+import {
+  destinationRulesOf,
+  finding,
+  hostKnown,
+  indexOf,
+  isRecord,
+  nsOf,
+  records,
+  sameObject,
+  serviceOfHost,
+  strings,
+} from './helpers';
 
 const MESH = 'mesh';
 
@@ -130,7 +140,7 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
         const subset = typeof dest.subset === 'string' ? dest.subset : undefined;
         const svc = serviceOfHost(config, host, ns);
         if (!subset || !svc) return;
-        const defined = destinationRulesFor(config, svc.name, svc.namespace).some((dr) =>
+        const defined = destinationRulesOf(config, svc).some((dr) =>
           records(dr.spec?.subsets).some((s) => s.name === subset),
         );
         if (!defined) {
@@ -167,19 +177,13 @@ function checkUnreachableRules(vs: IstioObject): Validation[] {
 
 function checkDuplicateHosts(vs: IstioObject, config: MeshConfig): Validation[] {
   const mine = new Set(gatewaysOf(vs));
-  const others = config.virtualServices
-    .filter((o) => !sameObject(o, vs))
-    .map((o) => ({
-      o,
-      hosts: new Set(strings(o.spec?.hosts).map((h) => resolveHost(h, nsOf(o)))),
-      shared: gatewaysOf(o).some((g) => mine.has(g)),
-    }))
-    .filter((x) => x.shared);
+  const byHost = indexOf(config).virtualServicesByHost;
   const out: Validation[] = [];
   strings(vs.spec?.hosts).forEach((h, i) => {
     if (h.includes('*')) return;
-    const fqdn = resolveHost(h, nsOf(vs));
-    const clash = others.filter((x) => x.hosts.has(fqdn)).map((x) => `${nsOf(x.o)}/${x.o.metadata.name}`);
+    const clash = (byHost.get(resolveHost(h, nsOf(vs))) ?? [])
+      .filter((o) => !sameObject(o, vs) && gatewaysOf(o).some((g) => mine.has(g)))
+      .map((o) => `${nsOf(o)}/${o.metadata.name}`);
     if (clash.length === 0) return;
     out.push(
       finding(
