@@ -6,7 +6,6 @@ import {
   ServiceDetail,
   TrafficShiftResponse,
   WorkloadList,
-  type Weights,
 } from '@sextant/shared';
 import { apiGet, apiSend } from './client';
 import { queryKeys } from './queries';
@@ -19,8 +18,8 @@ export const routingKeys = {
   istioAll: ['istio'] as const,
   history: (ns: string, service: string) => ['history', ns, service] as const,
   historyAll: ['history'] as const,
-  shiftPreview: (ns: string, service: string, weights: Weights, resourceVersion: string | undefined) =>
-    ['traffic-shift-preview', ns, service, weights, resourceVersion ?? null] as const,
+  preview: (kind: string, ns: string, service: string, body: object) =>
+    ['routing-preview', kind, ns, service, body] as const,
 };
 
 const enc = encodeURIComponent;
@@ -56,24 +55,26 @@ export function historyQuery(ns: string, service: string) {
   });
 }
 
-const shiftPath = (ns: string, service: string, dryRun: boolean) =>
-  `/namespaces/${enc(ns)}/services/${enc(service)}/traffic-shift${dryRun ? '?dryRun=true' : ''}`;
+/** The service-level routing changes, each `POST /namespaces/:ns/services/:svc/<kind>`. */
+export type RoutingChangeKind = 'traffic-shift' | 'route-policy';
+
+const changePath = (kind: RoutingChangeKind, ns: string, service: string, dryRun: boolean) =>
+  `/namespaces/${enc(ns)}/services/${enc(service)}/${kind}${dryRun ? '?dryRun=true' : ''}`;
 
 /**
- * The dry run of a shift: the YAML diff of exactly what Apply would change. Only asked for
- * weights that already passed `validateWeights`, so it never carries a form mistake.
+ * The dry run of a change: the YAML diff of exactly what Apply would write. Only asked for a body
+ * that already passed the shared validation, so it never carries a form mistake.
  */
-export function useTrafficShiftPreview(
+export function useRoutingPreview<B extends { resourceVersion?: string }>(
+  kind: RoutingChangeKind,
   ns: string,
   service: string,
-  weights: Weights,
-  resourceVersion: string | undefined,
+  body: B,
   enabled: boolean,
 ) {
   return useQuery({
-    queryKey: routingKeys.shiftPreview(ns, service, weights, resourceVersion),
-    queryFn: () =>
-      apiSend('POST', shiftPath(ns, service, true), { weights, resourceVersion }, TrafficShiftResponse),
+    queryKey: routingKeys.preview(kind, ns, service, body),
+    queryFn: () => apiSend('POST', changePath(kind, ns, service, true), body, TrafficShiftResponse),
     enabled,
     staleTime: 30_000,
     placeholderData: (previous) => previous,
@@ -92,11 +93,15 @@ function useInvalidateRouting() {
     ]);
 }
 
-export function useTrafficShift(ns: string, service: string) {
+export function useRoutingChange<B extends { resourceVersion?: string }>(
+  kind: RoutingChangeKind,
+  ns: string,
+  service: string,
+) {
   const invalidate = useInvalidateRouting();
   return useMutation({
-    mutationFn: (body: { weights: Weights; resourceVersion?: string }) =>
-      apiSend('POST', shiftPath(ns, service, false), body, TrafficShiftResponse),
+    mutationFn: (body: B) =>
+      apiSend('POST', changePath(kind, ns, service, false), body, TrafficShiftResponse),
     onSuccess: invalidate,
   });
 }

@@ -6,21 +6,27 @@ import {
   configuredWeights,
   rebalance,
   validateWeights,
-  yamlDiff,
   type KubeObjectJson,
   type TrafficShiftResponse,
   type Weights,
 } from '@sextant/shared';
-import { ApiError, useAuthInfo, useGraph } from '../api';
+import { ApiError, useGraph } from '../api';
 import {
   istioObjectQuery,
   serviceQuery,
   useRollback,
-  useTrafficShift,
-  useTrafficShiftPreview,
+  useRoutingChange,
+  useRoutingPreview,
   workloadsQuery,
 } from '../api/routing';
 import { DiffView } from './DiffView';
+import {
+  ConflictNotice,
+  ErrorNotice,
+  findConflict,
+  useEditPermission,
+  virtualServiceAfter,
+} from './formSafety';
 import {
   initialWeights,
   observedSplit,
@@ -41,9 +47,6 @@ interface Base {
 }
 
 const OBSERVED_REFRESH_MS = 10_000;
-
-const vsAfter = (changes: TrafficShiftResponse['changes']): KubeObjectJson | null =>
-  changes.find((c) => c.resource === 'virtualservices')?.after ?? null;
 
 /**
  * Canary weights for one service: a row per subset (slider, number, lock), presets, the observed
@@ -112,18 +115,7 @@ function ShiftEditor({
   const [applied, setApplied] = useState<TrafficShiftResponse | null>(null);
   const [undone, setUndone] = useState(false);
 
-  const auth = useAuthInfo();
-  const permission = auth.data?.permissions[namespace];
-  const canEdit = auth.data !== undefined && !auth.data.readOnly && permission?.canEdit === true;
-  const refusal = auth.isPending
-    ? 'Checking whether you may change routing here…'
-    : auth.isError
-      ? `Sextant could not check your permissions: ${auth.error.message}`
-      : auth.data?.readOnly
-        ? 'Sextant runs read-only (--read-only): routing cannot be changed from here.'
-        : !canEdit
-          ? `You can view but not change routing in ${namespace}. ${permission?.reason ?? 'Your Kubernetes user may not update VirtualServices here.'}`
-          : undefined;
+  const { canEdit, refusal } = useEditPermission(namespace);
 
   const graph = useGraph(
     {
@@ -141,20 +133,21 @@ function ShiftEditor({
   const resourceVersion = base.object?.metadata.resourceVersion;
   const current = configured ?? {};
   const unchanged = configured !== undefined && sameWeights(weights, current);
-  const preview = useTrafficShiftPreview(
+  const preview = useRoutingPreview(
+    'traffic-shift',
     namespace,
     service,
-    weights,
-    resourceVersion,
+    { weights, resourceVersion },
     canEdit && issues.length === 0 && !unchanged,
   );
-  const shift = useTrafficShift(namespace, service);
+  const shift = useRoutingChange<{ weights: Weights; resourceVersion?: string }>(
+    'traffic-shift',
+    namespace,
+    service,
+  );
   const rollback = useRollback();
 
-  const conflictError = [shift.error, preview.error].find(
-    (e): e is ApiError => e instanceof ApiError && e.status === 409,
-  );
-  const conflictCurrent = conflictCurrentObject(conflictError);
+  const conflict = findConflict([shift.error, preview.error]);
   const otherError = [shift.error, preview.isFetching ? null : preview.error].find(
     (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
   );
@@ -182,21 +175,21 @@ function ShiftEditor({
       {
         onSuccess: (answer) => {
           setApplied(answer);
-          setBase({ object: vsAfter(answer.changes) });
+          setBase({ object: virtualServiceAfter(answer.changes) });
         },
       },
     );
   };
   const handleReapply = () => {
-    if (!conflictCurrent) return;
-    setBase({ object: conflictCurrent });
-    handleApply(conflictCurrent.metadata.resourceVersion);
+    if (!conflict?.current) return;
+    setBase({ object: conflict.current });
+    handleApply(conflict.current.metadata.resourceVersion);
   };
   const handleUndo = () => {
     if (!applied?.historyId) return;
     rollback.mutate(applied.historyId, {
       onSuccess: (answer) => {
-        const restored = vsAfter(answer.entry.changes);
+        const restored = virtualServiceAfter(answer.entry.changes);
         setBase({ object: restored });
         setWeights(initialWeights(configuredWeights(restored, service, namespace), names));
         setApplied(null);
@@ -347,38 +340,18 @@ function ShiftEditor({
           </p>
         ))}
 
-      {conflictError ? (
-        <div className="note note--warning shift-form__conflict" role="alert">
-          <p>
-            <strong>Someone changed this routing since you opened the form.</strong> Your weights were not
-            applied. This is what changed:
-          </p>
-          <DiffView
-            diff={yamlDiff(
-              `VirtualService ${namespace}/${base.object?.metadata.name ?? service}`,
-              base.object,
-              conflictCurrent,
-            )}
-            label="Changes made by someone else"
-          />
-          <button
-            type="button"
-            className="button button--primary"
-            disabled={disabled}
-            onClick={handleReapply}
-          >
-            Re-apply on the latest version
-          </button>
-        </div>
+      {conflict ? (
+        <ConflictNotice
+          label={`VirtualService ${namespace}/${base.object?.metadata.name ?? service}`}
+          base={base.object}
+          current={conflict.current}
+          disabled={disabled}
+          onReapply={handleReapply}
+        />
       ) : null}
-      {otherError instanceof Error ? (
-        <p className="note note--warning" role="alert">
-          {otherError instanceof ApiError && otherError.status === 403 ? 'Not allowed: ' : ''}
-          {otherError.message}
-        </p>
-      ) : null}
+      <ErrorNotice error={otherError} />
 
-      {!conflictError && !applied && !unchanged && issues.length === 0 && canEdit ? (
+      {!conflict && !applied && !unchanged && issues.length === 0 && canEdit ? (
         <div className="shift-form__preview">
           <h3 className="panel-section__title">What will change</h3>
           {preview.data ? (
@@ -416,7 +389,7 @@ function ShiftEditor({
         <button
           type="button"
           className="button button--primary"
-          disabled={disabled || issues.length > 0 || unchanged || conflictError !== undefined}
+          disabled={disabled || issues.length > 0 || unchanged || conflict !== undefined}
           onClick={() => handleApply()}
         >
           {shift.isPending ? 'Applying…' : 'Apply'}
@@ -437,16 +410,6 @@ function ShiftEditor({
       </div>
     </section>
   );
-}
-
-function conflictCurrentObject(error: ApiError | undefined): KubeObjectJson | null {
-  if (!error) return null;
-  const details = error.details;
-  if (typeof details !== 'object' || details === null || !('current' in details)) return null;
-  const current = (details as { current: unknown }).current;
-  return typeof current === 'object' && current !== null && 'metadata' in current
-    ? (current as KubeObjectJson)
-    : null;
 }
 
 function LockIcon({ locked }: { locked: boolean }) {

@@ -1,0 +1,88 @@
+import { yamlDiff, type KubeObjectJson, type TrafficShiftResponse } from '@sextant/shared';
+import { ApiError, useAuthInfo } from '../api';
+import { DiffView } from './DiffView';
+
+/** May this person change routing in `namespace`; when not, the reason in words (asked up front). */
+export function useEditPermission(namespace: string): { canEdit: boolean; refusal?: string } {
+  const auth = useAuthInfo();
+  const permission = auth.data?.permissions[namespace];
+  const canEdit = auth.data !== undefined && !auth.data.readOnly && permission?.canEdit === true;
+  const refusal = auth.isPending
+    ? 'Checking whether you may change routing here…'
+    : auth.isError
+      ? `Sextant could not check your permissions: ${auth.error.message}`
+      : auth.data?.readOnly
+        ? 'Sextant runs read-only (--read-only): routing cannot be changed from here.'
+        : !canEdit
+          ? `You can view but not change routing in ${namespace}. ${permission?.reason ?? 'Your Kubernetes user may not update VirtualServices here.'}`
+          : undefined;
+  return { canEdit, refusal };
+}
+
+/** The VirtualService as a change left it. */
+export const virtualServiceAfter = (changes: TrafficShiftResponse['changes']): KubeObjectJson | null =>
+  changes.find((c) => c.resource === 'virtualservices')?.after ?? null;
+
+/** The first 409 among `errors`, and the object as it is now (the server sends it along). */
+export function findConflict(
+  errors: readonly unknown[],
+): { error: ApiError; current: KubeObjectJson | null } | undefined {
+  const error = errors.find((e): e is ApiError => e instanceof ApiError && e.status === 409);
+  if (!error) return undefined;
+  const details = error.details;
+  const current =
+    typeof details === 'object' && details !== null && 'current' in details
+      ? (details as { current: unknown }).current
+      : null;
+  return {
+    error,
+    current:
+      typeof current === 'object' && current !== null && 'metadata' in current
+        ? (current as KubeObjectJson)
+        : null,
+  };
+}
+
+/** Someone else changed the object: what changed, and re-applying on the latest version. */
+export function ConflictNotice({
+  label,
+  base,
+  current,
+  disabled,
+  onReapply,
+}: {
+  label: string;
+  base: KubeObjectJson | null;
+  current: KubeObjectJson | null;
+  disabled: boolean;
+  onReapply: () => void;
+}) {
+  return (
+    <div className="note note--warning shift-form__conflict" role="alert">
+      <p>
+        <strong>Someone changed this routing since you opened the form.</strong> Your change was not applied.
+        This is what changed:
+      </p>
+      <DiffView diff={yamlDiff(label, base, current)} label="Changes made by someone else" />
+      <button
+        type="button"
+        className="button button--primary"
+        disabled={disabled || !current}
+        onClick={onReapply}
+      >
+        Re-apply on the latest version
+      </button>
+    </div>
+  );
+}
+
+/** Any other failure, in words; a 403 says it is a refusal. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  if (!(error instanceof Error)) return null;
+  return (
+    <p className="note note--warning" role="alert">
+      {error instanceof ApiError && error.status === 403 ? 'Not allowed: ' : ''}
+      {error.message}
+    </p>
+  );
+}
