@@ -152,3 +152,16 @@ export function selectorMatchingNothing(
     ),
   ];
 }
+
+/**
+ * For kinds of which a namespace may hold only one without a selector (PeerAuthentication,
+ * Sidecar): the others that clash with `o`, none when `o` has a selector itself.
+ */
+export function otherNamespaceWide(
+  o: IstioObject,
+  all: readonly IstioObject[],
+  isNamespaceWide: (x: IstioObject) => boolean,
+): IstioObject[] {
+  if (!isNamespaceWide(o)) return [];
+  return all.filter((x) => !sameObject(x, o) && nsOf(x) === nsOf(o) && isNamespaceWide(x));
+}

@@ -6,7 +6,7 @@ import {
   isRecord,
   nsOf,
   ROOT_NAMESPACE,
-  sameObject,
+  otherNamespaceWide,
   selectorMatchingNothing,
   stringMap,
 } from './helpers';
@@ -53,20 +53,16 @@ export function effectiveMtlsMode(
 /** Findings for a PeerAuthentication (codes SX30xx). */
 export function validatePeerAuthentication(pa: IstioObject, config: MeshConfig): Validation[] {
   const out = selectorMatchingNothing(pa, config, 'SX3001', 'selector');
-  if (isNamespaceWide(pa)) {
-    const others = config.peerAuthentications.filter(
-      (o) => !sameObject(o, pa) && nsOf(o) === nsOf(pa) && isNamespaceWide(o),
+  const others = otherNamespaceWide(pa, config.peerAuthentications, isNamespaceWide);
+  if (others.length > 0) {
+    out.push(
+      finding(
+        'SX3002',
+        'error',
+        'metadata.name',
+        `Namespace ${nsOf(pa)} has more than one namespace-wide PeerAuthentication (also ${others.map((o) => o.metadata.name).join(', ')}); Istio picks the oldest and ignores the rest. Keep one and give the others a selector.`,
+      ),
     );
-    if (others.length > 0) {
-      out.push(
-        finding(
-          'SX3002',
-          'error',
-          'metadata.name',
-          `Namespace ${nsOf(pa)} has more than one namespace-wide PeerAuthentication (also ${others.map((o) => o.metadata.name).join(', ')}); Istio picks the oldest and ignores the rest. Keep one and give the others a selector.`,
-        ),
-      );
-    }
   }
   return out;
 }

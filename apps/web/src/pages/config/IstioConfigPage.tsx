@@ -6,13 +6,13 @@ import { istioObjectPath } from '../graph/istioLinks';
 import {
   configFiltersSearch,
   filterItems,
-  ISTIO_KINDS,
   parseConfigFilters,
   stateCounts,
   validationState,
   type ConfigFilters,
   type ValidationState,
 } from './configModel';
+import { KindOptions } from './EditProblems';
 import { ValidationChip } from './ValidationChip';
 import './config.css';
 
@@ -69,11 +69,7 @@ export function IstioConfigPage() {
           <span className="field__label">Kind</span>
           <select value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value })}>
             <option value="">All kinds</option>
-            {ISTIO_KINDS.map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {k.kind}
-              </option>
-            ))}
+            <KindOptions />
           </select>
         </label>
         <label className="field">

@@ -5,6 +5,7 @@ import { parseYaml, validationDiagnostics } from '../../editor/diagnostics';
 import { YamlEditor } from '../../editor/YamlEditor';
 import { istioObjectPath } from '../graph/istioLinks';
 import { checkEdited, ISTIO_KINDS, kindInfo, newObjectTemplate } from './configModel';
+import { EditProblems, KindOptions } from './EditProblems';
 import { FindingsList } from './FindingsList';
 import { useEditAccess } from './useEditAccess';
 import type { Validation } from '@sextant/shared';
@@ -67,11 +68,7 @@ export function IstioCreatePage() {
                 }}
               >
                 <option value="">a template…</option>
-                {ISTIO_KINDS.map((k) => (
-                  <option key={k.kind} value={k.kind}>
-                    {k.kind}
-                  </option>
-                ))}
+                <KindOptions />
               </select>
             </label>
             <span className="toolbar__spacer" />
@@ -98,21 +95,7 @@ export function IstioCreatePage() {
             </button>
           </div>
           <YamlEditor value={text} onChange={setText} diagnostics={diagnostics} label="New object YAML" />
-          {check && !check.ok ? (
-            <p className="note note--warning" role="alert">
-              {check.message}
-            </p>
-          ) : null}
-          {parsed.diagnostics.length > 0 ? (
-            <p className="note note--warning" role="alert">
-              The YAML does not parse (line {parsed.diagnostics[0]?.line}): {parsed.diagnostics[0]?.message}
-            </p>
-          ) : null}
-          {write.isError ? (
-            <p className="note note--warning" role="alert">
-              {write.error.message}
-            </p>
-          ) : null}
+          <EditProblems check={check} parseErrors={parsed.diagnostics} error={write.error} />
           {!access.canEdit && access.reason ? (
             <p className="note note--warning" role="note">
               {access.reason}

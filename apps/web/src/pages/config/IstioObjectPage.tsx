@@ -10,6 +10,7 @@ import { parseYaml, validationDiagnostics } from '../../editor/diagnostics';
 import { YamlEditor } from '../../editor/YamlEditor';
 import { DiffView } from '../../forms/DiffView';
 import { checkEdited, kindOfPlural, objectToYaml, validationState, yamlDiff } from './configModel';
+import { EditProblems } from './EditProblems';
 import { FindingsList } from './FindingsList';
 import { followLink } from './IstioConfigPage';
 import { useEditAccess } from './useEditAccess';
@@ -258,21 +259,7 @@ function ObjectEditor({
           diagnostics={diagnostics}
           label={`${item.object.kind} ${name} YAML`}
         />
-        {check && !check.ok ? (
-          <p className="note note--warning" role="alert">
-            {check.message}
-          </p>
-        ) : null}
-        {parsed.diagnostics.length > 0 ? (
-          <p className="note note--warning" role="alert" data-testid="yaml-error">
-            The YAML does not parse (line {parsed.diagnostics[0]?.line}): {parsed.diagnostics[0]?.message}
-          </p>
-        ) : null}
-        {writeError ? (
-          <p className="note note--warning" role="alert">
-            {writeError.message}
-          </p>
-        ) : null}
+        <EditProblems check={check} parseErrors={parsed.diagnostics} error={writeError} />
         {saved !== null ? (
           <p className="note" role="status">
             Saved. The cluster now has resourceVersion {saved}.
