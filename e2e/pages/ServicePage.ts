@@ -67,4 +67,12 @@ export class ServicePage {
   get history(): Locator {
     return this.page.getByRole('table', { name: 'Change history' });
   }
+
+  get policyForm(): Locator {
+    return this.page.getByRole('region', { name: 'Timeouts, retries and faults' });
+  }
+
+  policyField(label: string): Locator {
+    return this.policyForm.getByLabel(label, { exact: true });
+  }
 }

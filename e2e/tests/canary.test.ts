@@ -165,4 +165,32 @@ describe('canary from the service page', () => {
     expect(new URL(page.url()).pathname).toBe('/services/bookinfo/reviews');
     expect(await form.weights(SUBSETS)).toEqual({ v1: 90, v2: 0, v3: 10 });
   });
+
+  it('sets a timeout and an injected error on the same pattern, keeping the weights', async () => {
+    await form.goto('bookinfo', 'reviews');
+    await form.policyField('Request timeout').fill('3 s');
+    await form.policyForm.getByText('timeout: a positive duration').waitFor();
+    expect(await form.policyForm.getByRole('button', { name: 'Apply policy' }).isDisabled()).toBe(true);
+    await form.policyField('Request timeout').fill('3s');
+    await form.policyField('HTTP status').fill('503');
+    await form.policyField('Error for % of requests').fill('10');
+    const diff = form.policyForm.getByLabel('What will change (policy)');
+    await diff.waitFor({ timeout: 30_000 });
+    expect(await diff.innerText()).toMatch(/^\+\s+httpStatus: 503$/m);
+    await page.screenshot({ path: join(RESULTS_DIR, 'canary-policy-form.png'), fullPage: true });
+    await form.policyForm.getByRole('button', { name: 'Apply policy' }).click();
+    await form.policyForm.getByRole('status').waitFor({ timeout: 30_000 });
+    const route = (
+      JSON.parse(
+        kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'virtualservice', 'reviews', '-o', 'json']),
+      ) as {
+        spec: { http: Record<string, unknown>[] };
+      }
+    ).spec.http[0];
+    expect(route).toMatchObject({
+      timeout: '3s',
+      fault: { abort: { httpStatus: 503, percentage: { value: 10 } } },
+    });
+    expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
+  });
 });

@@ -77,5 +77,7 @@ export function ChangeHistoryList({ namespace, service }: { namespace: string; s
 }
 
 function describe(e: HistoryEntry): string {
-  return e.action === 'rollback' ? e.summary : `Weights: ${e.summary}`;
+  if (e.action === 'traffic-shift') return `Weights: ${e.summary}`;
+  if (e.action === 'route-policy') return `Policy: ${e.summary}`;
+  return e.summary;
 }
