@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   catchAllRoute,
@@ -13,6 +13,7 @@ import { DiffView } from './DiffView';
 import {
   ConflictNotice,
   ErrorNotice,
+  FormActions,
   findConflict,
   useEditPermission,
   virtualServiceAfter,
@@ -35,6 +36,39 @@ export function RoutePolicyForm({ namespace, service }: { namespace: string; ser
     />
   );
 }
+
+/** The form's fields, grouped as Istio groups them, with the policy path each one fills. */
+const GROUPS: {
+  title: string;
+  fields: { key: keyof RoutePolicyFields; label: string; hint: string; path: string }[];
+}[] = [
+  {
+    title: 'Timeout',
+    fields: [{ key: 'timeout', label: 'Request timeout', hint: 'e.g. 2s', path: 'timeout' }],
+  },
+  {
+    title: 'Retries',
+    fields: [
+      { key: 'retryAttempts', label: 'Attempts', hint: 'e.g. 3', path: 'retries.attempts' },
+      { key: 'perTryTimeout', label: 'Per-try timeout', hint: 'e.g. 500ms', path: 'retries.perTryTimeout' },
+      { key: 'retryOn', label: 'Retry on', hint: 'e.g. 5xx,reset', path: 'retries.retryOn' },
+    ],
+  },
+  {
+    title: 'Inject a delay',
+    fields: [
+      { key: 'fixedDelay', label: 'Delay', hint: 'e.g. 2s', path: 'fault.delay.fixedDelay' },
+      { key: 'delayPercent', label: 'Delay for % of requests', hint: '100', path: 'fault.delay.percent' },
+    ],
+  },
+  {
+    title: 'Inject an error',
+    fields: [
+      { key: 'abortStatus', label: 'HTTP status', hint: 'e.g. 503', path: 'fault.abort.httpStatus' },
+      { key: 'abortPercent', label: 'Error for % of requests', hint: '100', path: 'fault.abort.percent' },
+    ],
+  },
+];
 
 const policyOf = (vs: KubeObjectJson | null, service: string, namespace: string): RoutePolicy =>
   fromIstioRoute(catchAllRoute(vs, service, namespace));
@@ -113,78 +147,22 @@ function PolicyEditor({
         </p>
       ) : null}
       <div className="policy-grid">
-        <PolicyGroup title="Timeout">
-          <Field
-            label="Request timeout"
-            hint="e.g. 2s"
-            value={fields.timeout}
-            onChange={set('timeout')}
-            disabled={disabled}
-            error={issueFor('timeout')}
-          />
-        </PolicyGroup>
-        <PolicyGroup title="Retries">
-          <Field
-            label="Attempts"
-            hint="e.g. 3"
-            value={fields.retryAttempts}
-            onChange={set('retryAttempts')}
-            disabled={disabled}
-            error={issueFor('retries.attempts')}
-          />
-          <Field
-            label="Per-try timeout"
-            hint="e.g. 500ms"
-            value={fields.perTryTimeout}
-            onChange={set('perTryTimeout')}
-            disabled={disabled}
-            error={issueFor('retries.perTryTimeout')}
-          />
-          <Field
-            label="Retry on"
-            hint="e.g. 5xx,reset"
-            value={fields.retryOn}
-            onChange={set('retryOn')}
-            disabled={disabled}
-            error={issueFor('retries.retryOn')}
-          />
-        </PolicyGroup>
-        <PolicyGroup title="Inject a delay">
-          <Field
-            label="Delay"
-            hint="e.g. 2s"
-            value={fields.fixedDelay}
-            onChange={set('fixedDelay')}
-            disabled={disabled}
-            error={issueFor('fault.delay.fixedDelay')}
-          />
-          <Field
-            label="Delay for % of requests"
-            hint="100"
-            value={fields.delayPercent}
-            onChange={set('delayPercent')}
-            disabled={disabled}
-            error={issueFor('fault.delay.percent')}
-          />
-        </PolicyGroup>
-        <PolicyGroup title="Inject an error">
-          <Field
-            label="HTTP status"
-            hint="e.g. 503"
-            value={fields.abortStatus}
-            onChange={set('abortStatus')}
-            disabled={disabled}
-            error={issueFor('fault.abort.httpStatus')}
-          />
-          <Field
-            label="Error for % of requests"
-            hint="100"
-            value={fields.abortPercent}
-            onChange={set('abortPercent')}
-            disabled={disabled}
-            error={issueFor('fault.abort.percent')}
-          />
-        </PolicyGroup>
+        {GROUPS.map((group) => (
+          <fieldset key={group.title} className="policy-group">
+            <legend>{group.title}</legend>
+            {group.fields.map((f) => (
+              <Field
+                key={f.key}
+                label={f.label}
+                hint={f.hint}
+                value={fields[f.key]}
+                onChange={set(f.key)}
+                disabled={disabled}
+                error={issueFor(f.path)}
+              />
+            ))}
+          </fieldset>
+        ))}
       </div>
 
       {conflict ? (
@@ -215,37 +193,18 @@ function PolicyEditor({
           {appliedNote}
         </p>
       ) : null}
-      <div className="shift-form__actions">
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={disabled || issues.length > 0 || unchanged || conflict !== undefined}
-          onClick={() => handleApply()}
-        >
-          {change.isPending ? 'Applying…' : 'Apply policy'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={disabled || unchanged}
-          onClick={() => {
-            setFields(current);
-            change.reset();
-          }}
-        >
-          Reset
-        </button>
-      </div>
+      <FormActions
+        applyLabel="Apply policy"
+        pending={change.isPending}
+        applyDisabled={disabled || issues.length > 0 || unchanged || conflict !== undefined}
+        resetDisabled={disabled || unchanged}
+        onApply={() => handleApply()}
+        onReset={() => {
+          setFields(current);
+          change.reset();
+        }}
+      />
     </section>
-  );
-}
-
-function PolicyGroup({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <fieldset className="policy-group">
-      <legend>{title}</legend>
-      {children}
-    </fieldset>
   );
 }
 

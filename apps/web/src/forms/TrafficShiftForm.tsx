@@ -23,6 +23,7 @@ import { DiffView } from './DiffView';
 import {
   ConflictNotice,
   ErrorNotice,
+  FormActions,
   findConflict,
   useEditPermission,
   virtualServiceAfter,
@@ -385,29 +386,20 @@ function ShiftEditor({
         </p>
       ) : null}
 
-      <div className="shift-form__actions">
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={disabled || issues.length > 0 || unchanged || conflict !== undefined}
-          onClick={() => handleApply()}
-        >
-          {shift.isPending ? 'Applying…' : 'Apply'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={disabled || unchanged}
-          onClick={() => {
-            setWeights(initialWeights(configured, names));
-            setLocks(new Set());
-            shift.reset();
-          }}
-        >
-          Reset
-        </button>
+      <FormActions
+        applyLabel="Apply"
+        pending={shift.isPending}
+        applyDisabled={disabled || issues.length > 0 || unchanged || conflict !== undefined}
+        resetDisabled={disabled || unchanged}
+        onApply={() => handleApply()}
+        onReset={() => {
+          setWeights(initialWeights(configured, names));
+          setLocks(new Set());
+          shift.reset();
+        }}
+      >
         {unchanged && !applied ? <span className="muted small">Matches the configured weights.</span> : null}
-      </div>
+      </FormActions>
     </section>
   );
 }

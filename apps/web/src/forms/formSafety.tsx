@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { yamlDiff, type KubeObjectJson, type TrafficShiftResponse } from '@sextant/shared';
 import { ApiError, useAuthInfo } from '../api';
 import { DiffView } from './DiffView';
@@ -84,5 +85,36 @@ export function ErrorNotice({ error }: { error: unknown }) {
       {error instanceof ApiError && error.status === 403 ? 'Not allowed: ' : ''}
       {error.message}
     </p>
+  );
+}
+
+/** Apply and Reset, the same on every routing form. */
+export function FormActions({
+  applyLabel,
+  pending,
+  applyDisabled,
+  resetDisabled,
+  onApply,
+  onReset,
+  children,
+}: {
+  applyLabel: string;
+  pending: boolean;
+  applyDisabled: boolean;
+  resetDisabled: boolean;
+  onApply: () => void;
+  onReset: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="shift-form__actions">
+      <button type="button" className="button button--primary" disabled={applyDisabled} onClick={onApply}>
+        {pending ? 'Applying…' : applyLabel}
+      </button>
+      <button type="button" className="button" disabled={resetDisabled} onClick={onReset}>
+        Reset
+      </button>
+      {children}
+    </div>
   );
 }
