@@ -363,4 +363,26 @@ describe('route policy (timeout, retries, fault injection)', () => {
       ['route-policy', 'timeout 3s, abort 503 for 10%'],
     ]);
   });
+
+  it('removes routing (409 when stale), and a rollback brings the VirtualService back', async () => {
+    const current = await getVs('ratings');
+    const remove = (rv: string) =>
+      getJson(`${admin.url}/api/namespaces/bookinfo/services/ratings/routing?resourceVersion=${rv}`, {
+        method: 'DELETE',
+      });
+    expect((await remove('1')).status).toBe(409);
+    const res = await remove(current.metadata.resourceVersion);
+    expect(res.status).toBe(200);
+    expect(TrafficShiftResponse.parse(res.body).diff).toMatch(/^\+\+\+ \/dev\/null$/m);
+    expect(await exists('virtualservice', 'ratings')).toBe(false);
+    await cacheSees(admin, 'virtualservices', 'ratings', null);
+    expect((await remove(current.metadata.resourceVersion)).status).toBe(404);
+
+    const { body } = await getJson(`${admin.url}/api/history?namespace=bookinfo&service=ratings`);
+    const [removal] = HistoryList.parse(body).entries;
+    expect(removal?.action).toBe('remove-routing');
+    const back = await getJson(`${admin.url}/api/history/${removal?.id ?? ''}/rollback`, { method: 'POST' });
+    expect(back.status).toBe(200);
+    expect((await getVs('ratings')).spec.http[0]).toMatchObject({ timeout: '3s' });
+  });
 });

@@ -166,13 +166,14 @@ async function applySteps(
   req: Request,
   history: ChangeHistory,
   target: { ns: string; svc: string; writer: ConfigWriter; dryRun: boolean },
-  steps: { resource: RoutingResource; before: IstioObject | null; after: IstioObject }[],
+  /** `after` null deletes the object, with `before`'s resourceVersion as the precondition. */
+  steps: { resource: RoutingResource; name: string; before: IstioObject | null; after: IstioObject | null }[],
   record: { action: HistoryEntry['action']; summary: string },
 ): Promise<TrafficShiftResponse> {
   const { ns, svc, writer, dryRun } = target;
   const changes: ObjectChange[] = [];
   for (const step of steps) {
-    const name = step.after.metadata.name;
+    const name = step.name;
     const saved = await writeChange(
       writer,
       ns,
@@ -207,6 +208,7 @@ const issuesError = (status: 400 | 422, issues: { message: string }[], extra: ob
  * `POST /api/namespaces/:ns/services/:svc/traffic-shift`: sets the weights of the service's
  * catch-all route, creating DestinationRule subsets from the version labels when there are none.
  * `POST .../route-policy`: its timeout, retries and fault injection.
+ * `DELETE .../routing?resourceVersion=`: removes its VirtualService (DestinationRules stay).
  * `?dryRun=true` answers the would-be objects and their YAML diff; nothing is written.
  */
 export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Router {
@@ -235,8 +237,20 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     });
     // Subsets first: the route must never name a subset that does not exist yet.
     const steps = [
-      ...(plan.destinationRule ? [{ resource: 'destinationrules' as const, ...plan.destinationRule }] : []),
-      { resource: 'virtualservices' as const, ...plan.virtualService },
+      ...(plan.destinationRule
+        ? [
+            {
+              resource: 'destinationrules' as const,
+              name: plan.destinationRule.after.metadata.name,
+              ...plan.destinationRule,
+            },
+          ]
+        : []),
+      {
+        resource: 'virtualservices' as const,
+        name: plan.virtualService.after.metadata.name,
+        ...plan.virtualService,
+      },
     ];
     const summary = Object.entries(body.weights)
       .map(([s, w]) => `${s} ${w}%`)
@@ -266,8 +280,32 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
         req,
         history,
         { ns, svc, writer, dryRun },
-        [{ resource: 'virtualservices', ...plan }],
+        [{ resource: 'virtualservices', name: plan.after.metadata.name, ...plan }],
         { action: 'route-policy', summary: describePolicy(body.policy) },
+      ),
+    );
+  });
+  router.delete('/namespaces/:ns/services/:svc/routing', async (req, res) => {
+    refuseIfReadOnly(deps);
+    const { ns, svc } = ServiceParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const { resourceVersion } = z.object({ resourceVersion: z.string().min(1).optional() }).parse(req.query);
+    const { writer, vs } = await loadRouting(deps, req, ns, svc);
+    if (!vs)
+      throw new HttpError(
+        404,
+        'not_found',
+        `No VirtualService routes ${ns}/${svc}; there is nothing to remove.`,
+      );
+    checkResourceVersion(resourceVersion, vs, ns);
+    res.json(
+      await applySteps(
+        deps,
+        req,
+        history,
+        { ns, svc, writer, dryRun },
+        [{ resource: 'virtualservices', name: vs.metadata.name, before: vs, after: null }],
+        { action: 'remove-routing', summary: `removed VirtualService ${vs.metadata.name}` },
       ),
     );
   });
