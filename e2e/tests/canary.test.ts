@@ -193,4 +193,20 @@ describe('canary from the service page', () => {
     });
     expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
   });
+
+  it('removes routing only after confirmation, and one click in the history brings it back', async () => {
+    await form.goto('bookinfo', 'reviews');
+    await page.getByRole('button', { name: 'Remove routing…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm removing routing' });
+    expect(await confirm.innerText()).toContain('Delete VirtualService reviews?');
+    expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
+    await confirm.getByRole('button', { name: 'Delete reviews' }).click();
+    await page.getByRole('status').filter({ hasText: 'Routing removed' }).waitFor({ timeout: 30_000 });
+    expect(
+      kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'virtualservice', '--ignore-not-found', '-o', 'name']),
+    ).not.toContain('virtualservice.networking.istio.io/reviews');
+    await form.history.getByRole('button', { name: 'Roll back: removed VirtualService reviews' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rolled back' }).waitFor({ timeout: 30_000 });
+    expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
+  });
 });

@@ -106,6 +106,21 @@ export function useRoutingChange<B extends { resourceVersion?: string }>(
   });
 }
 
+/** Deletes the service's VirtualService, if it is still at `resourceVersion`. */
+export function useRemoveRouting(ns: string, service: string) {
+  const invalidate = useInvalidateRouting();
+  return useMutation({
+    mutationFn: (resourceVersion: string | undefined) =>
+      apiSend(
+        'DELETE',
+        `/namespaces/${enc(ns)}/services/${enc(service)}/routing${resourceVersion ? `?resourceVersion=${enc(resourceVersion)}` : ''}`,
+        undefined,
+        TrafficShiftResponse,
+      ),
+    onSuccess: invalidate,
+  });
+}
+
 export function useRollback() {
   const invalidate = useInvalidateRouting();
   return useMutation({

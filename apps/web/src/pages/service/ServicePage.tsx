@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { serviceQuery } from '../../api/routing';
+import { RemoveRoutingButton } from '../../forms/RemoveRoutingButton';
 import { RoutePolicyForm } from '../../forms/RoutePolicyForm';
 import { TrafficShiftForm } from '../../forms/TrafficShiftForm';
 import { ChangeHistoryList } from './ChangeHistoryList';
@@ -78,6 +79,7 @@ export function ServicePage({ namespace, name }: { namespace: string; name: stri
               ) : (
                 <ConfigRefList refs={s.istioConfig} namespace={namespace} />
               )}
+              <RemoveRoutingButton namespace={namespace} service={name} />
             </section>
           </aside>
         </div>
