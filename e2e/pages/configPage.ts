@@ -39,7 +39,10 @@ export class ConfigPage {
 
   /** The editor's text, line by line as CodeMirror renders it. */
   async editorText(): Promise<string> {
-    const lines = await this.editorContent.locator('.cm-line').allInnerTexts();
+    // An empty line renders a <br>, which innerText reads as a newline of its own.
+    const lines = (await this.editorContent.locator('.cm-line').allInnerTexts()).map((l) =>
+      l.replace(/\n$/, ''),
+    );
     // The last .cm-line is the empty line after the final newline.
     return lines.join('\n');
   }

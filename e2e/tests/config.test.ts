@@ -52,6 +52,7 @@ describe('Istio config YAML editing', () => {
 
   it('breaks the reviews VirtualService, sees the markers, fixes it, saves, and kubectl sees it', async () => {
     expect(reviewsWeights()).toBe('v1=80,v2=20');
+    await config.gotoList('?namespace=bookinfo');
     await config.row('VirtualService', 'reviews').getByRole('link', { name: 'reviews' }).click();
     await config.editorContent.waitFor({ timeout: 30_000 });
     const original = await config.editorText();
@@ -104,15 +105,16 @@ describe('Istio config YAML editing', () => {
     await config.status.filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(RESULTS_DIR, 'config-saved.png') });
     expect(reviewsWeights()).toBe('v1=70,v2=30');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(RESULTS_DIR, 'config-saved-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('meets a change made meanwhile with kubectl, sees it, and re-applies the edit on top', async () => {
-    await page.reload();
+    await page.goto(`${demo.url}/istio/bookinfo/virtualservices/reviews`);
     await config.editorContent.waitFor({ timeout: 30_000 });
     const loaded = await config.editorText();
-    await config.setEditorText(
-      loaded.replace(/weight: 70/, 'weight: 50').replace(/weight: 30/, 'weight: 50'),
-    );
+    await config.setEditorText(loaded.replace(/weight: \d+/g, 'weight: 50'));
     kubectl(kubeconfig, ['-n', 'bookinfo', 'label', 'virtualservice', 'reviews', 'team=payments']);
 
     await config.button('Review changes').click();

@@ -1,14 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import {
-  bracketMatching,
-  defaultHighlightStyle,
-  indentOnInput,
-  syntaxHighlighting,
-} from '@codemirror/language';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { Annotation, EditorState } from '@codemirror/state';
+import { classHighlighter } from '@lezer/highlight';
 import {
   drawSelection,
   EditorView,
@@ -18,6 +14,7 @@ import {
   lineNumbers,
 } from '@codemirror/view';
 import type { EditorDiagnostic } from './diagnostics';
+import './editor.css';
 
 /** Marks the text replacements React pushes in, so they are not reported back as edits. */
 const fromProps = Annotation.define<boolean>();
@@ -57,7 +54,8 @@ export function YamlEditor({ value, onChange, diagnostics, label, readOnly = fal
           history(),
           indentOnInput(),
           bracketMatching(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          // Token classes (tok-*) coloured in editor.css from the theme's variables, light and dark.
+          syntaxHighlighting(classHighlighter),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           yaml(),
           lintGutter(),
