@@ -3,3 +3,4 @@ export * from './schemas';
 export * from './diff';
 export * from './virtualService';
 export * from './routePolicy';
+export * from './destinationPolicy';

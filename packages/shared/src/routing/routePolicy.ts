@@ -35,14 +35,14 @@ export interface PolicyIssue {
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
-function checkDuration(issues: PolicyIssue[], field: string, v: string | undefined): void {
+export function checkDuration(issues: PolicyIssue[], field: string, v: string | undefined): void {
   if (v === undefined) return;
   if (!DURATION.test(v) || Number.parseFloat(v) <= 0) {
     issues.push({ field, message: `${field}: a positive duration such as 2s or 500ms, got "${v}".` });
   }
 }
 
-function checkPercent(issues: PolicyIssue[], field: string, v: number): void {
+export function checkPercent(issues: PolicyIssue[], field: string, v: number): void {
   if (!Number.isFinite(v) || v < 0 || v > 100) {
     issues.push({ field, message: `${field}: a percentage between 0 and 100, got ${String(v)}.` });
   }

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { checkDuration, checkPercent, type PolicyIssue } from './routePolicy';
+
+export const TLS_MODES = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'] as const;
+export const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'] as const;
+
+/**
+ * The DestinationRule traffic policy of a service in the form's terms: TLS mode, load balancer,
+ * connection pool and outlier detection (circuit breaking). An absent field is removed.
+ */
+export const DestinationPolicy = z.object({
+  tlsMode: z.enum(TLS_MODES).optional(),
+  loadBalancer: z.enum(LOAD_BALANCERS).optional(),
+  connectionPool: z
+    .object({
+      maxConnections: z.number().optional(),
+      http1MaxPendingRequests: z.number().optional(),
+      maxRequestsPerConnection: z.number().optional(),
+    })
+    .optional(),
+  outlierDetection: z
+    .object({
+      consecutive5xxErrors: z.number(),
+      interval: z.string().optional(),
+      baseEjectionTime: z.string().optional(),
+      maxEjectionPercent: z.number().optional(),
+    })
+    .optional(),
+});
+export type DestinationPolicy = z.infer<typeof DestinationPolicy>;
+
+/** `POST /api/namespaces/:ns/services/:svc/destination-policy` body; the resourceVersion is the DestinationRule's. */
+export const DestinationPolicyRequest = z.object({
+  policy: DestinationPolicy,
+  resourceVersion: z.string().min(1).optional(),
+});
+export type DestinationPolicyRequest = z.infer<typeof DestinationPolicyRequest>;
+
+function checkCount(issues: PolicyIssue[], field: string, v: number | undefined): void {
+  if (v === undefined) return;
+  if (!Number.isInteger(v) || v < 1)
+    issues.push({ field, message: `${field}: a whole number of 1 or more, got ${String(v)}.` });
+}
+
+export function validateDestinationPolicy(p: DestinationPolicy): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  checkCount(issues, 'connectionPool.maxConnections', p.connectionPool?.maxConnections);
+  checkCount(issues, 'connectionPool.http1MaxPendingRequests', p.connectionPool?.http1MaxPendingRequests);
+  checkCount(issues, 'connectionPool.maxRequestsPerConnection', p.connectionPool?.maxRequestsPerConnection);
+  if (p.outlierDetection) {
+    checkCount(issues, 'outlierDetection.consecutive5xxErrors', p.outlierDetection.consecutive5xxErrors);
+    checkDuration(issues, 'outlierDetection.interval', p.outlierDetection.interval);
+    checkDuration(issues, 'outlierDetection.baseEjectionTime', p.outlierDetection.baseEjectionTime);
+    if (p.outlierDetection.maxEjectionPercent !== undefined) {
+      checkPercent(issues, 'outlierDetection.maxEjectionPercent', p.outlierDetection.maxEjectionPercent);
+    }
+  }
+  return issues;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** The `trafficPolicy` fields for a policy; undefined values mean "remove". */
+export function toTrafficPolicy(p: DestinationPolicy): Record<string, unknown> {
+  const pool = p.connectionPool;
+  const tcp = defined({ maxConnections: pool?.maxConnections });
+  const http = defined({
+    http1MaxPendingRequests: pool?.http1MaxPendingRequests,
+    maxRequestsPerConnection: pool?.maxRequestsPerConnection,
+  });
+  const connectionPool = defined({
+    tcp: Object.keys(tcp).length > 0 ? tcp : undefined,
+    http: Object.keys(http).length > 0 ? http : undefined,
+  });
+  return {
+    tls: p.tlsMode ? { mode: p.tlsMode } : undefined,
+    loadBalancer: p.loadBalancer ? { simple: p.loadBalancer } : undefined,
+    connectionPool: Object.keys(connectionPool).length > 0 ? connectionPool : undefined,
+    outlierDetection: p.outlierDetection ? defined(p.outlierDetection) : undefined,
+  };
+}
+
+/** The policy a DestinationRule's `trafficPolicy` (as JSON) carries now. */
+export function fromTrafficPolicy(tp: unknown): DestinationPolicy {
+  if (!isRecord(tp)) return {};
+  const out: DestinationPolicy = {};
+  const mode = isRecord(tp.tls) ? str(tp.tls.mode) : undefined;
+  if (mode && (TLS_MODES as readonly string[]).includes(mode))
+    out.tlsMode = mode as DestinationPolicy['tlsMode'];
+  const lb = isRecord(tp.loadBalancer) ? str(tp.loadBalancer.simple) : undefined;
+  if (lb && (LOAD_BALANCERS as readonly string[]).includes(lb)) {
+    out.loadBalancer = lb as DestinationPolicy['loadBalancer'];
+  }
+  if (isRecord(tp.connectionPool)) {
+    const { tcp, http } = tp.connectionPool;
+    const pool = defined({
+      maxConnections: isRecord(tcp) ? num(tcp.maxConnections) : undefined,
+      http1MaxPendingRequests: isRecord(http) ? num(http.http1MaxPendingRequests) : undefined,
+      maxRequestsPerConnection: isRecord(http) ? num(http.maxRequestsPerConnection) : undefined,
+    });
+    if (Object.keys(pool).length > 0) out.connectionPool = pool;
+  }
+  const od = tp.outlierDetection;
+  if (isRecord(od) && typeof od.consecutive5xxErrors === 'number') {
+    out.outlierDetection = defined({
+      consecutive5xxErrors: od.consecutive5xxErrors,
+      interval: str(od.interval),
+      baseEjectionTime: str(od.baseEjectionTime),
+      maxEjectionPercent: num(od.maxEjectionPercent),
+    }) as DestinationPolicy['outlierDetection'];
+  }
+  return out;
+}
