@@ -7,6 +7,7 @@ import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
 import type { AppDeps } from './deps';
 import { durationSeconds, NamespaceName } from './params';
+import { namespaceCalls, validateNamespaceCalls } from '../mesh/validations';
 
 const MAX_WINDOW_SECONDS = 24 * 3600;
 
@@ -72,6 +73,9 @@ export function graphRouter(deps: AppDeps): Router {
       }
     }
 
+    for (const { validation } of validateNamespaceCalls(config, namespaceCalls(config, telemetry))) {
+      warnings.push({ code: validation.code, message: validation.message });
+    }
     const graph = buildGraph(telemetry, config, {
       graphType: query.graphType,
       namespaces: query.namespaces,

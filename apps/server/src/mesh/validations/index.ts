@@ -19,7 +19,7 @@ export { validatePeerAuthentication } from './peerAuthentication';
 export { validateRequestAuthentication } from './requestAuthentication';
 export { validateSidecar } from './sidecar';
 export { validateVirtualService } from './virtualService';
-export { validateNamespaceCalls, validateWorkload } from './workloads';
+export { namespaceCalls, validateNamespaceCalls, validateWorkload } from './workloads';
 export type { NamespaceCall } from './workloads';
 
 /** Inputs the cache does not hold; checks that need them are skipped when absent. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../types';
 import { bookinfoObjects, configOf } from './testInventory';
-import { validateNamespaceCalls, validateWorkload } from './workloads';
+import { namespaceCalls, validateNamespaceCalls, validateWorkload } from './workloads';
 
 const deployment = (name: string, namespace: string, labels: Record<string, string>): K8sObject => ({
   apiVersion: 'apps/v1',
@@ -89,5 +89,52 @@ describe('validateNamespaceCalls', () => {
       'curl SX5004 metadata.labels',
     ]);
     expect(out[0]?.validation.message).toContain('Mesh workloads call api, curl in namespace curl');
+  });
+  it('reads the calls from telemetry, a caller in the mesh when its workload has a proxy', () => {
+    const config = configOf([
+      ...bookinfoObjects(),
+      deployment('api', 'curl', { app: 'api' }),
+      pod('api-1', 'curl', { app: 'api' }, false),
+    ]);
+    const sample = (
+      workload: string,
+      namespace: string,
+      service: string,
+      serviceNamespace: string,
+      rps = 1,
+    ) => ({
+      reporter: 'source' as const,
+      source: { workload, namespace },
+      destination: { service, serviceNamespace, workload: 'x', workloadNamespace: serviceNamespace },
+      protocol: 'http' as const,
+      responseCode: '200',
+      responseFlags: '-',
+      securityPolicy: 'unknown',
+      rps,
+    });
+    const calls = namespaceCalls(config, {
+      requests: [
+        sample('productpage-v1', 'bookinfo', 'api', 'curl'),
+        sample('curl', 'curl', 'productpage', 'bookinfo'),
+        sample('reviews-v1', 'bookinfo', 'api', 'curl', 0),
+      ],
+      latencies: [],
+      tcp: [],
+    });
+    expect(calls).toEqual([
+      {
+        sourceNamespace: 'bookinfo',
+        sourceInMesh: true,
+        destinationNamespace: 'curl',
+        destinationService: 'api',
+      },
+      {
+        sourceNamespace: 'curl',
+        sourceInMesh: false,
+        destinationNamespace: 'bookinfo',
+        destinationService: 'productpage',
+      },
+    ]);
+    expect(validateNamespaceCalls(config, calls).map((f) => f.validation.code)).toEqual(['SX5004']);
   });
 });

@@ -1,6 +1,6 @@
 import type { Validation } from '@sextant/shared';
 import { isGatewayLabels } from '../config';
-import type { MeshConfig, WorkloadInfo } from '../types';
+import type { MeshConfig, Telemetry, WorkloadInfo } from '../types';
 import { finding, namespaceInjected } from './helpers';
 
 /** Where a workload's pod labels sit in its object. */
@@ -88,4 +88,17 @@ export function validateNamespaceCalls(
       `Mesh workloads call ${[...services].sort().join(', ')} in namespace ${namespace}, which is not labelled for sidecar injection: those calls are not encrypted or observed at the server. kubectl label namespace ${namespace} istio-injection=enabled, then restart its deployments.`,
     ),
   }));
+}
+
+/** The calls of a telemetry window, for validateNamespaceCalls; a caller is in the mesh when its workload runs a proxy. */
+export function namespaceCalls(config: MeshConfig, telemetry: Telemetry): NamespaceCall[] {
+  const meshed = new Set(config.workloads.filter((w) => w.hasSidecar).map((w) => `${w.namespace}/${w.name}`));
+  return telemetry.requests
+    .filter((r) => r.rps > 0)
+    .map((r) => ({
+      sourceNamespace: r.source.namespace,
+      sourceInMesh: meshed.has(`${r.source.namespace}/${r.source.workload}`),
+      destinationNamespace: r.destination.serviceNamespace,
+      destinationService: r.destination.service,
+    }));
 }
