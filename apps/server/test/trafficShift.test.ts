@@ -385,4 +385,46 @@ describe('route policy (timeout, retries, fault injection)', () => {
     expect(back.status).toBe(200);
     expect((await getVs('ratings')).spec.http[0]).toMatchObject({ timeout: '3s' });
   });
+
+  it('sets circuit breaking and a load balancer on the DestinationRule, keeping its subsets', async () => {
+    const drJson = async () =>
+      JSON.parse(
+        await kubectl(sim.kubeconfig, ADMIN_CONTEXT, [
+          '-n',
+          'bookinfo',
+          'get',
+          'destinationrule',
+          'reviews',
+          '-o',
+          'json',
+        ]),
+      ) as { metadata: { resourceVersion: string }; spec: { subsets: unknown[]; trafficPolicy?: unknown } };
+    const before = await drJson();
+    const post = (body: unknown) =>
+      getJson(`${admin.url}/api/namespaces/bookinfo/services/reviews/destination-policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bad = await post({ policy: { outlierDetection: { consecutive5xxErrors: 0 } } });
+    expect(bad.status).toBe(400);
+    expect(ApiErrorBody.parse(bad.body).error.message).toContain('outlierDetection.consecutive5xxErrors');
+    expect((await post({ policy: {}, resourceVersion: '1' })).status).toBe(409);
+    const ok = await post({
+      policy: {
+        loadBalancer: 'LEAST_REQUEST',
+        connectionPool: { maxConnections: 50 },
+        outlierDetection: { consecutive5xxErrors: 5, baseEjectionTime: '30s' },
+      },
+      resourceVersion: before.metadata.resourceVersion,
+    });
+    expect(ok.status).toBe(200);
+    const after = await drJson();
+    expect(after.spec.subsets).toEqual(before.spec.subsets);
+    expect(after.spec.trafficPolicy).toEqual({
+      loadBalancer: { simple: 'LEAST_REQUEST' },
+      connectionPool: { tcp: { maxConnections: 50 } },
+      outlierDetection: { consecutive5xxErrors: 5, baseEjectionTime: '30s' },
+    });
+  });
 });

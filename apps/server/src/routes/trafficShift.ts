@@ -1,14 +1,16 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import {
+  DestinationPolicyRequest,
   RoutePolicyRequest,
   TrafficShiftRequest,
   TrafficShiftResponse,
+  validateDestinationPolicy,
   validateRoutePolicy,
   validateWeights,
   yamlDiff,
 } from '@sextant/shared';
-import type { HistoryEntry, ObjectChange, RoutePolicy } from '@sextant/shared';
+import type { DestinationPolicy, HistoryEntry, ObjectChange, RoutePolicy } from '@sextant/shared';
 import type { ChangeHistory } from '../history/changeHistory';
 import { HttpError } from '../httpError';
 import { resourceByPlural } from '../kube/resources';
@@ -21,6 +23,7 @@ import {
   planTrafficShift,
   workloadsBehind,
 } from '../mesh/routing/trafficShift';
+import { planDestinationPolicy } from '../mesh/routing/destinationPolicy';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
 import type { IstioObject, K8sObject } from '../mesh/types';
 import { bearerToken } from './auth';
@@ -147,13 +150,18 @@ async function loadRouting(deps: AppDeps, req: Request, ns: string, svc: string)
 }
 
 /** Checked before anything is written, so a stale form never leaves a half-applied change. */
-function checkResourceVersion(resourceVersion: string | undefined, vs: IstioObject | null, ns: string): void {
-  if (resourceVersion === undefined || resourceVersion === vs?.metadata.resourceVersion) return;
+function checkResourceVersion(
+  resourceVersion: string | undefined,
+  current: IstioObject | null,
+  ns: string,
+  kind = 'VirtualService',
+): void {
+  if (resourceVersion === undefined || resourceVersion === current?.metadata.resourceVersion) return;
   throw conflict(
-    vs
-      ? `VirtualService ${ns}/${vs.metadata.name} changed since the form loaded it (version ${resourceVersion}, now ${vs.metadata.resourceVersion ?? '?'}). Review the change and apply again.`
-      : `The VirtualService the form was built on is gone. Review and apply again.`,
-    vs,
+    current
+      ? `${kind} ${ns}/${current.metadata.name} changed since the form loaded it (version ${resourceVersion}, now ${current.metadata.resourceVersion ?? '?'}). Review the change and apply again.`
+      : `The ${kind} the form was built on is gone. Review and apply again.`,
+    current,
   );
 }
 
@@ -208,6 +216,7 @@ const issuesError = (status: 400 | 422, issues: { message: string }[], extra: ob
  * `POST /api/namespaces/:ns/services/:svc/traffic-shift`: sets the weights of the service's
  * catch-all route, creating DestinationRule subsets from the version labels when there are none.
  * `POST .../route-policy`: its timeout, retries and fault injection.
+ * `POST .../destination-policy`: the DestinationRule's TLS mode, load balancer, connection pool, outlier detection.
  * `DELETE .../routing?resourceVersion=`: removes its VirtualService (DestinationRules stay).
  * `?dryRun=true` answers the would-be objects and their YAML diff; nothing is written.
  */
@@ -285,6 +294,29 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
       ),
     );
   });
+  router.post('/namespaces/:ns/services/:svc/destination-policy', async (req, res) => {
+    refuseIfReadOnly(deps);
+    const { ns, svc } = ServiceParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const body = DestinationPolicyRequest.parse(req.body);
+    const issues = validateDestinationPolicy(body.policy);
+    if (issues.length > 0) throw issuesError(400, issues);
+
+    const { service, writer, dr } = await loadRouting(deps, req, ns, svc);
+    checkResourceVersion(body.resourceVersion, dr, ns, 'DestinationRule');
+    const plan = planDestinationPolicy({ service, destinationRule: dr ?? undefined, policy: body.policy });
+    res.json(
+      await applySteps(
+        deps,
+        req,
+        history,
+        { ns, svc, writer, dryRun },
+        [{ resource: 'destinationrules', name: plan.after.metadata.name, ...plan }],
+        { action: 'destination-policy', summary: describeDestinationPolicy(body.policy) },
+      ),
+    );
+  });
+
   router.delete('/namespaces/:ns/services/:svc/routing', async (req, res) => {
     refuseIfReadOnly(deps);
     const { ns, svc } = ServiceParams.parse(req.params);
@@ -320,4 +352,16 @@ export function describePolicy(p: RoutePolicy): string {
   if (p.fault?.delay) parts.push(`delay ${p.fault.delay.fixedDelay} for ${p.fault.delay.percent}%`);
   if (p.fault?.abort) parts.push(`abort ${p.fault.abort.httpStatus} for ${p.fault.abort.percent}%`);
   return parts.length > 0 ? parts.join(', ') : 'no timeout, retries or faults';
+}
+
+/** One line for the history: `TLS ISTIO_MUTUAL, eject after 5 errors`. */
+export function describeDestinationPolicy(p: DestinationPolicy): string {
+  const parts: string[] = [];
+  if (p.tlsMode) parts.push(`TLS ${p.tlsMode}`);
+  if (p.loadBalancer) parts.push(`load balancer ${p.loadBalancer}`);
+  if (p.connectionPool?.maxConnections) parts.push(`max ${p.connectionPool.maxConnections} connections`);
+  if (p.connectionPool?.http1MaxPendingRequests)
+    parts.push(`max ${p.connectionPool.http1MaxPendingRequests} pending`);
+  if (p.outlierDetection) parts.push(`eject after ${p.outlierDetection.consecutive5xxErrors} errors`);
+  return parts.length > 0 ? parts.join(', ') : 'no traffic policy';
 }
