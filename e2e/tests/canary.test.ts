@@ -174,7 +174,7 @@ describe('canary from the service page', () => {
     await form.policyField('Request timeout').fill('3s');
     await form.policyField('HTTP status').fill('503');
     await form.policyField('Error for % of requests').fill('10');
-    const diff = form.policyForm.getByLabel('What will change (policy)');
+    const diff = form.policyForm.getByLabel(/^What will change/);
     await diff.waitFor({ timeout: 30_000 });
     expect(await diff.innerText()).toMatch(/^\+\s+httpStatus: 503$/m);
     await page.screenshot({ path: join(RESULTS_DIR, 'canary-policy-form.png'), fullPage: true });
@@ -208,5 +208,27 @@ describe('canary from the service page', () => {
     await form.history.getByRole('button', { name: 'Roll back: removed VirtualService reviews' }).click();
     await page.getByRole('status').filter({ hasText: 'Rolled back' }).waitFor({ timeout: 30_000 });
     expect(vsWeights()).toEqual({ v1: 90, v3: 10 });
+  });
+
+  it('sets circuit breaking and a load balancer on the DestinationRule', async () => {
+    await form.goto('bookinfo', 'reviews');
+    const region = page.getByRole('region', { name: 'Connections, circuit breaking and TLS' });
+    await region.getByLabel('Load balancer').selectOption('LEAST_REQUEST');
+    await region.getByLabel('Eject after consecutive 5xx').fill('5');
+    await region.getByLabel('Ejection time').fill('30s');
+    await region.getByLabel(/^What will change/).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS_DIR, 'canary-destination-policy.png'), fullPage: true });
+    await region.getByRole('button', { name: 'Apply traffic policy' }).click();
+    await region.getByRole('status').waitFor({ timeout: 30_000 });
+    const dr = JSON.parse(
+      kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'destinationrule', 'reviews', '-o', 'json']),
+    ) as {
+      spec: { subsets: unknown[]; trafficPolicy: unknown };
+    };
+    expect(dr.spec.trafficPolicy).toEqual({
+      loadBalancer: { simple: 'LEAST_REQUEST' },
+      outlierDetection: { consecutive5xxErrors: 5, baseEjectionTime: '30s' },
+    });
+    expect(dr.spec.subsets).toHaveLength(3);
   });
 });

@@ -78,6 +78,7 @@ export function ChangeHistoryList({ namespace, service }: { namespace: string; s
 
 function describe(e: HistoryEntry): string {
   if (e.action === 'traffic-shift') return `Weights: ${e.summary}`;
-  if (e.action === 'route-policy') return `Policy: ${e.summary}`;
+  if (e.action === 'route-policy') return `Route policy: ${e.summary}`;
+  if (e.action === 'destination-policy') return `Traffic policy: ${e.summary}`;
   return e.summary;
 }
