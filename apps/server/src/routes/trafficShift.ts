@@ -25,7 +25,7 @@ import {
 } from '../mesh/routing/trafficShift';
 import { planDestinationPolicy } from '../mesh/routing/destinationPolicy';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
-import type { IstioObject, K8sObject } from '../mesh/types';
+import type { IstioObject, K8sObject, ServiceInfo } from '../mesh/types';
 import { bearerToken } from './auth';
 import type { AppDeps, ConfigWriter } from './deps';
 import { DryRun, NamespaceName, ObjectName } from './params';
@@ -272,50 +272,57 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     );
   });
 
-  router.post('/namespaces/:ns/services/:svc/route-policy', async (req, res) => {
-    refuseIfReadOnly(deps);
-    const { ns, svc } = ServiceParams.parse(req.params);
-    const { dryRun } = DryRun.parse(req.query);
-    const body = RoutePolicyRequest.parse(req.body);
-    const issues = validateRoutePolicy(body.policy);
-    if (issues.length > 0) throw issuesError(400, issues);
-
-    const { service, writer, vs } = await loadRouting(deps, req, ns, svc);
-    checkResourceVersion(body.resourceVersion, vs, ns);
-    const plan = planRoutePolicy({ service, virtualService: vs ?? undefined, policy: body.policy });
-    res.json(
-      await applySteps(
-        deps,
-        req,
-        history,
-        { ns, svc, writer, dryRun },
-        [{ resource: 'virtualservices', name: plan.after.metadata.name, ...plan }],
-        { action: 'route-policy', summary: describePolicy(body.policy) },
-      ),
-    );
-  });
-  router.post('/namespaces/:ns/services/:svc/destination-policy', async (req, res) => {
-    refuseIfReadOnly(deps);
-    const { ns, svc } = ServiceParams.parse(req.params);
-    const { dryRun } = DryRun.parse(req.query);
-    const body = DestinationPolicyRequest.parse(req.body);
-    const issues = validateDestinationPolicy(body.policy);
-    if (issues.length > 0) throw issuesError(400, issues);
-
-    const { service, writer, dr } = await loadRouting(deps, req, ns, svc);
-    checkResourceVersion(body.resourceVersion, dr, ns, 'DestinationRule');
-    const plan = planDestinationPolicy({ service, destinationRule: dr ?? undefined, policy: body.policy });
-    res.json(
-      await applySteps(
-        deps,
-        req,
-        history,
-        { ns, svc, writer, dryRun },
-        [{ resource: 'destinationrules', name: plan.after.metadata.name, ...plan }],
-        { action: 'destination-policy', summary: describeDestinationPolicy(body.policy) },
-      ),
-    );
-  });
+  /** A policy kept in one object of the service: parse, validate, plan on the live object, apply. */
+  const policyEndpoint = <P>(
+    kind: 'route-policy' | 'destination-policy',
+    parse: (body: unknown) => { policy: P; resourceVersion?: string },
+    validate: (policy: P) => { message: string }[],
+    resource: 'virtualservices' | 'destinationrules',
+    plan: (
+      service: ServiceInfo,
+      current: IstioObject | undefined,
+      policy: P,
+    ) => {
+      before: IstioObject | null;
+      after: IstioObject;
+    },
+    describe: (policy: P) => string,
+  ) =>
+    router.post(`/namespaces/:ns/services/:svc/${kind}`, async (req, res) => {
+      refuseIfReadOnly(deps);
+      const { ns, svc } = ServiceParams.parse(req.params);
+      const { dryRun } = DryRun.parse(req.query);
+      const body = parse(req.body);
+      const issues = validate(body.policy);
+      if (issues.length > 0) throw issuesError(400, issues);
+      const { service, writer, vs, dr } = await loadRouting(deps, req, ns, svc);
+      const current = resource === 'virtualservices' ? vs : dr;
+      checkResourceVersion(body.resourceVersion, current, ns, routingDef(resource).kind);
+      const planned = plan(service, current ?? undefined, body.policy);
+      const step = { resource, name: planned.after.metadata.name, ...planned };
+      res.json(
+        await applySteps(deps, req, history, { ns, svc, writer, dryRun }, [step], {
+          action: kind,
+          summary: describe(body.policy),
+        }),
+      );
+    });
+  policyEndpoint(
+    'route-policy',
+    (b) => RoutePolicyRequest.parse(b),
+    validateRoutePolicy,
+    'virtualservices',
+    (service, virtualService, policy) => planRoutePolicy({ service, virtualService, policy }),
+    describePolicy,
+  );
+  policyEndpoint(
+    'destination-policy',
+    (b) => DestinationPolicyRequest.parse(b),
+    validateDestinationPolicy,
+    'destinationrules',
+    (service, destinationRule, policy) => planDestinationPolicy({ service, destinationRule, policy }),
+    describeDestinationPolicy,
+  );
 
   router.delete('/namespaces/:ns/services/:svc/routing', async (req, res) => {
     refuseIfReadOnly(deps);
