@@ -1,3 +1,4 @@
+import './DiffView.css';
 /** A unified diff, one line per row, additions and removals marked by colour and by their sign. */
 export function DiffView({ diff, label }: { diff: string; label: string }) {
   if (!diff.trim()) return <p className="muted small">No change.</p>;

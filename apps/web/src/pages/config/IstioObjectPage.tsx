@@ -15,8 +15,6 @@ import { FindingsList } from './FindingsList';
 import { followLink } from './IstioConfigPage';
 import { useEditAccess } from './useEditAccess';
 import { ValidationChip } from './ValidationChip';
-// DiffView's styles live in forms.css, which only the lazily loaded service page imports.
-import '../../forms/forms.css';
 import './config.css';
 
 interface ObjectRef {
