@@ -2,15 +2,23 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import {
   DestinationPolicyRequest,
+  RequestRoutingRequest,
   RoutePolicyRequest,
   TrafficShiftRequest,
   TrafficShiftResponse,
   validateDestinationPolicy,
+  validateRequestRouting,
   validateRoutePolicy,
   validateWeights,
   yamlDiff,
 } from '@sextant/shared';
-import type { DestinationPolicy, HistoryEntry, ObjectChange, RoutePolicy } from '@sextant/shared';
+import type {
+  DestinationPolicy,
+  HistoryEntry,
+  ObjectChange,
+  RequestRule,
+  RoutePolicy,
+} from '@sextant/shared';
 import type { ChangeHistory } from '../history/changeHistory';
 import { HttpError } from '../httpError';
 import { resourceByPlural } from '../kube/resources';
@@ -20,10 +28,12 @@ import {
   availableSubsets,
   pickDestinationRule,
   pickVirtualService,
+  planDerivedSubsets,
   planTrafficShift,
   workloadsBehind,
 } from '../mesh/routing/trafficShift';
 import { planDestinationPolicy } from '../mesh/routing/destinationPolicy';
+import { planRequestRouting } from '../mesh/routing/requestRouting';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
 import type { IstioObject, K8sObject, ServiceInfo } from '../mesh/types';
 import { bearerToken } from './auth';
@@ -324,6 +334,38 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     describeDestinationPolicy,
   );
 
+  router.post('/namespaces/:ns/services/:svc/request-routing', async (req, res) => {
+    refuseIfReadOnly(deps);
+    const { ns, svc } = ServiceParams.parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const body = RequestRoutingRequest.parse(req.body);
+    const shapeIssues = validateRequestRouting(body.rules);
+    if (shapeIssues.length > 0) throw issuesError(400, shapeIssues);
+
+    const { config, service, writer, vs, dr } = await loadRouting(deps, req, ns, svc);
+    checkResourceVersion(body.resourceVersion, vs, ns);
+    const subsets = availableSubsets(dr ?? undefined, workloadsBehind(service, config.workloads));
+    const names = subsets.subsets.map((s) => s.name);
+    const missing = validateRequestRouting(body.rules, names);
+    if (missing.length > 0) throw issuesError(422, missing, { subsets: names });
+
+    const derived = planDerivedSubsets(service, dr ?? undefined, subsets);
+    const planned = planRequestRouting({ service, virtualService: vs ?? undefined, rules: body.rules });
+    // Subsets first: a rule must never name a subset that does not exist yet.
+    const steps = [
+      ...(derived
+        ? [{ resource: 'destinationrules' as const, name: derived.after.metadata.name, ...derived }]
+        : []),
+      { resource: 'virtualservices' as const, name: planned.after.metadata.name, ...planned },
+    ];
+    res.json(
+      await applySteps(deps, req, history, { ns, svc, writer, dryRun }, steps, {
+        action: 'request-routing',
+        summary: describeRules(body.rules),
+      }),
+    );
+  });
+
   router.delete('/namespaces/:ns/services/:svc/routing', async (req, res) => {
     refuseIfReadOnly(deps);
     const { ns, svc } = ServiceParams.parse(req.params);
@@ -371,4 +413,29 @@ export function describeDestinationPolicy(p: DestinationPolicy): string {
     parts.push(`max ${p.connectionPool.http1MaxPendingRequests} pending`);
   if (p.outlierDetection) parts.push(`eject after ${p.outlierDetection.consecutive5xxErrors} errors`);
   return parts.length > 0 ? parts.join(', ') : 'no traffic policy';
+}
+
+/** One line for the history: `header end-user=jason → v2; uri prefix /api → v1 50%, v3 50%`. */
+export function describeRules(rules: RequestRule[]): string {
+  if (rules.length === 0) return 'no request-routing rules (default route only)';
+  const matchText = (kind: string, m: Record<string, string>): string =>
+    Object.entries(m)
+      .map(([how, v]) => (how === 'exact' ? `${kind}=${v}` : `${kind} ${how} ${v}`))
+      .join('');
+  return rules
+    .map((r) => {
+      const conds = [
+        ...Object.entries(r.match?.headers ?? {}).map(([n, m]) => matchText(`header ${n}`, m)),
+        ...(r.match?.uri ? [matchText('uri', r.match.uri)] : []),
+        ...(r.match?.method ? [matchText('method', r.match.method)] : []),
+      ];
+      const to =
+        'subset' in r.route
+          ? r.route.subset
+          : Object.entries(r.route.weights)
+              .map(([s, w]) => `${s} ${w}%`)
+              .join(', ');
+      return `${conds.join(' and ')} → ${to}`;
+    })
+    .join('; ');
 }

@@ -4,3 +4,4 @@ export * from './diff';
 export * from './virtualService';
 export * from './routePolicy';
 export * from './destinationPolicy';
+export * from './requestRouting';

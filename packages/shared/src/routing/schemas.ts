@@ -42,7 +42,14 @@ export const HistoryEntry = z.object({
   user: z.string(),
   namespace: z.string(),
   service: z.string(),
-  action: z.enum(['traffic-shift', 'route-policy', 'destination-policy', 'remove-routing', 'rollback']),
+  action: z.enum([
+    'traffic-shift',
+    'route-policy',
+    'destination-policy',
+    'request-routing',
+    'remove-routing',
+    'rollback',
+  ]),
   /** For a rollback: the entry it undid. */
   rollbackOf: z.string().optional(),
   summary: z.string(),

@@ -101,7 +101,7 @@ export interface ShiftPlan {
   destinationRule?: { before: IstioObject | null; after: IstioObject };
 }
 
-const targetsService = (route: Record<string, unknown>, ns: string, fqdn: string): boolean =>
+export const targetsService = (route: Record<string, unknown>, ns: string, fqdn: string): boolean =>
   asRecords(route.route).some((d) => {
     const host = isRecord(d.destination) ? d.destination.host : undefined;
     return typeof host === 'string' && hostMatches(resolveHost(host, ns), fqdn);
@@ -122,7 +122,6 @@ export function planTrafficShift(input: {
   subsets: { subsets: SubsetDef[]; derived: boolean };
 }): ShiftPlan {
   const { service, weights, virtualService: vs, destinationRule: dr } = input;
-  const ns = service.namespace;
   const { http, route } = editableCatchAllRoute(vs, service);
   const existing = asRecords(route.route);
   const sample = existing.find((d) => isRecord(d.destination))?.destination;
@@ -139,20 +138,32 @@ export function planTrafficShift(input: {
   });
   const vsAfter = withHttp(vs, service, http);
   const plan: ShiftPlan = { virtualService: { before: vs ?? null, after: vsAfter } };
+  const derived = planDerivedSubsets(service, dr, input.subsets);
+  if (derived) plan.destinationRule = derived;
 
-  if (input.subsets.derived) {
-    const subsets = input.subsets.subsets.map((s) => ({ name: s.name, labels: s.labels }));
-    plan.destinationRule = {
-      before: dr ?? null,
-      after: dr
-        ? { ...structuredClone(dr), spec: { ...structuredClone(dr.spec ?? {}), subsets } }
-        : {
-            apiVersion: ISTIO_API,
-            kind: 'DestinationRule',
-            metadata: { name: service.name, namespace: ns },
-            spec: { host: service.name, subsets },
-          },
-    };
-  }
   return plan;
+}
+
+/**
+ * The DestinationRule with the subsets a route may name, when they were derived from the version
+ * labels (`availableSubsets(...).derived`); undefined when the DestinationRule already has them.
+ */
+export function planDerivedSubsets(
+  service: ServiceInfo,
+  dr: IstioObject | undefined,
+  available: { subsets: SubsetDef[]; derived: boolean },
+): { before: IstioObject | null; after: IstioObject } | undefined {
+  if (!available.derived) return undefined;
+  const subsets = available.subsets.map((s) => ({ name: s.name, labels: s.labels }));
+  return {
+    before: dr ?? null,
+    after: dr
+      ? { ...structuredClone(dr), spec: { ...structuredClone(dr.spec ?? {}), subsets } }
+      : {
+          apiVersion: ISTIO_API,
+          kind: 'DestinationRule',
+          metadata: { name: service.name, namespace: service.namespace },
+          spec: { host: service.name, subsets },
+        },
+  };
 }
