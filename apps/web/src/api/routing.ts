@@ -56,7 +56,7 @@ export function historyQuery(ns: string, service: string) {
 }
 
 /** The service-level routing changes, each `POST /namespaces/:ns/services/:svc/<kind>`. */
-export type RoutingChangeKind = 'traffic-shift' | 'route-policy' | 'destination-policy';
+export type RoutingChangeKind = 'traffic-shift' | 'route-policy' | 'destination-policy' | 'request-routing';
 
 const changePath = (kind: RoutingChangeKind, ns: string, service: string, dryRun: boolean) =>
   `/namespaces/${enc(ns)}/services/${enc(service)}/${kind}${dryRun ? '?dryRun=true' : ''}`;

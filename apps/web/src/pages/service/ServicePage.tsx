@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { serviceQuery } from '../../api/routing';
 import { DestinationPolicyForm } from '../../forms/DestinationPolicyForm';
 import { RemoveRoutingButton } from '../../forms/RemoveRoutingButton';
+import { RequestRoutingForm } from '../../forms/RequestRoutingForm';
 import { RoutePolicyForm } from '../../forms/RoutePolicyForm';
 import { TrafficShiftForm } from '../../forms/TrafficShiftForm';
 import { ChangeHistoryList } from './ChangeHistoryList';
@@ -29,6 +30,7 @@ export function ServicePage({ namespace, name }: { namespace: string; name: stri
         <div className="service-page__grid">
           <div className="service-page__main">
             <TrafficShiftForm namespace={namespace} service={name} />
+            <RequestRoutingForm namespace={namespace} service={name} />
             <RoutePolicyForm namespace={namespace} service={name} />
             <DestinationPolicyForm namespace={namespace} service={name} />
             <section className="service-page__section" aria-label="History">
