@@ -75,4 +75,13 @@ export class ServicePage {
   policyField(label: string): Locator {
     return this.policyForm.getByLabel(label, { exact: true });
   }
+
+  get requestRouting(): Locator {
+    return this.page.getByRole('region', { name: 'Request routing' });
+  }
+
+  /** Rule `n` (from 1) of the request-routing form. */
+  rule(n: number): Locator {
+    return this.requestRouting.getByRole('listitem', { name: `Rule ${n}` });
+  }
 }
