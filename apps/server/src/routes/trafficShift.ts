@@ -2,11 +2,14 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import {
   DestinationPolicyRequest,
+  PeerAuthenticationRequest,
+  peerAuthenticationName,
   RequestRoutingRequest,
   RoutePolicyRequest,
   TrafficShiftRequest,
   TrafficShiftResponse,
   validateDestinationPolicy,
+  validatePeerAuthentication,
   validateRequestRouting,
   validateRoutePolicy,
   validateWeights,
@@ -33,6 +36,7 @@ import {
   workloadsBehind,
 } from '../mesh/routing/trafficShift';
 import { planDestinationPolicy } from '../mesh/routing/destinationPolicy';
+import { planPeerAuthentication } from '../mesh/routing/peerAuthentication';
 import { planRequestRouting } from '../mesh/routing/requestRouting';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
 import type { IstioObject, K8sObject, ServiceInfo } from '../mesh/types';
@@ -96,9 +100,7 @@ export function conflict(message: string, current: IstioObject | null, details?:
 }
 
 const label = (c: ObjectChange): string =>
-  `${c.resource === 'virtualservices' ? 'VirtualService' : 'DestinationRule'} ${
-    (c.after ?? c.before)?.metadata.namespace ?? ''
-  }/${c.name}`;
+  `${routingDef(c.resource).kind} ${(c.after ?? c.before)?.metadata.namespace ?? ''}/${c.name}`;
 
 export const changesDiff = (changes: ObjectChange[]): string =>
   changes
@@ -183,7 +185,8 @@ async function applySteps(
   deps: AppDeps,
   req: Request,
   history: ChangeHistory,
-  target: { ns: string; svc: string; writer: ConfigWriter; dryRun: boolean },
+  /** `svc` absent: a change to the namespace, recorded without a service. */
+  target: { ns: string; svc?: string; writer: ConfigWriter; dryRun: boolean },
   /** `after` null deletes the object, with `before`'s resourceVersion as the precondition. */
   steps: { resource: RoutingResource; name: string; before: IstioObject | null; after: IstioObject | null }[],
   record: { action: HistoryEntry['action']; summary: string },
@@ -363,6 +366,42 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
         action: 'request-routing',
         summary: describeRules(body.rules),
       }),
+    );
+  });
+
+  /**
+   * `POST /api/namespaces/:ns/peer-authentication`: creates or updates the namespace's (or, with
+   * `workload`, a workload's) PeerAuthentication with the mTLS mode; recorded under the namespace.
+   */
+  router.post('/namespaces/:ns/peer-authentication', async (req, res) => {
+    refuseIfReadOnly(deps);
+    const { ns } = z.object({ ns: NamespaceName }).parse(req.params);
+    const { dryRun } = DryRun.parse(req.query);
+    const body = PeerAuthenticationRequest.parse(req.body);
+    const issues = validatePeerAuthentication(body);
+    if (issues.length > 0) throw issuesError(400, issues);
+    const writer = deps.writerFor(bearerToken(req));
+    const name = peerAuthenticationName(body);
+    const current = await readLive(writer, 'peerauthentications', ns, name);
+    checkResourceVersion(body.resourceVersion, current, ns, 'PeerAuthentication');
+    const planned = planPeerAuthentication({ namespace: ns, current: current ?? undefined, request: body });
+    const selector = body.workload
+      ? Object.entries(body.workload.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : undefined;
+    res.json(
+      await applySteps(
+        deps,
+        req,
+        history,
+        { ns, writer, dryRun },
+        [{ resource: 'peerauthentications', name, ...planned }],
+        {
+          action: 'peer-authentication',
+          summary: `mTLS ${body.mode} for ${selector ? `workloads ${selector}` : `namespace ${ns}`}`,
+        },
+      ),
     );
   });
 

@@ -5,3 +5,4 @@ export * from './virtualService';
 export * from './routePolicy';
 export * from './destinationPolicy';
 export * from './requestRouting';
+export * from './peerAuthentication';

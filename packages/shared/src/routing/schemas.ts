@@ -16,7 +16,7 @@ export type KubeObjectJson = z.infer<typeof KubeObjectJson>;
 
 /** One object a change creates, updates or deletes; `before` null: created, `after` null: deleted. */
 export const ObjectChange = z.object({
-  resource: z.enum(['virtualservices', 'destinationrules']),
+  resource: z.enum(['virtualservices', 'destinationrules', 'peerauthentications']),
   name: z.string(),
   before: KubeObjectJson.nullable(),
   after: KubeObjectJson.nullable(),
@@ -41,12 +41,14 @@ export const HistoryEntry = z.object({
   at: z.string(),
   user: z.string(),
   namespace: z.string(),
-  service: z.string(),
+  /** Absent for a change to the namespace (a PeerAuthentication); older entries always have one. */
+  service: z.string().optional(),
   action: z.enum([
     'traffic-shift',
     'route-policy',
     'destination-policy',
     'request-routing',
+    'peer-authentication',
     'remove-routing',
     'rollback',
   ]),

@@ -1,0 +1,33 @@
+import { peerAuthenticationName } from '@sextant/shared';
+import type { PeerAuthenticationRequest } from '@sextant/shared';
+import type { IstioObject } from '../types';
+
+const SECURITY_API = 'security.istio.io/v1';
+
+/**
+ * The PeerAuthentication with the requested mTLS mode (and, for a workload, its selector), created
+ * when `current` is undefined; other fields (port-level modes, labels) stay as they were.
+ */
+export function planPeerAuthentication(input: {
+  namespace: string;
+  current: IstioObject | undefined;
+  request: PeerAuthenticationRequest;
+}): { before: IstioObject | null; after: IstioObject } {
+  const { namespace, current, request } = input;
+  const spec: Record<string, unknown> = structuredClone(current?.spec ?? {});
+  const mtls = typeof spec.mtls === 'object' && spec.mtls !== null ? spec.mtls : {};
+  spec.mtls = { ...mtls, mode: request.mode };
+  if (request.workload) spec.selector = { matchLabels: { ...request.workload.labels } };
+  else delete spec.selector;
+  return {
+    before: current ?? null,
+    after: current
+      ? { ...structuredClone(current), spec }
+      : {
+          apiVersion: SECURITY_API,
+          kind: 'PeerAuthentication',
+          metadata: { name: peerAuthenticationName(request), namespace },
+          spec,
+        },
+  };
+}
