@@ -199,3 +199,79 @@ describe('request routing', () => {
     expect(await getVs('reviews')).toEqual(before);
   });
 });
+
+describe('PeerAuthentication mode', () => {
+  interface PaJson {
+    metadata: { name: string; resourceVersion: string };
+    spec: { mtls?: { mode?: string }; selector?: { matchLabels?: Record<string, string> } };
+  }
+  const getPa = (name: string) => getJsonOf<PaJson>('bookinfo', 'peerauthentication', name);
+  const paNames = async (): Promise<string> =>
+    kubectl(sim.kubeconfig, ADMIN_CONTEXT, ['-n', 'bookinfo', 'get', 'peerauthentication', '-o', 'name']);
+  const setMode = (server: RunningServer, body: unknown, query = '') =>
+    post(server, 'peer-authentication', body, query);
+
+  it('refuses bad bodies with the field at fault, previews, and writes nothing', async () => {
+    const cases: [unknown, string][] = [
+      [{ mode: 'strict' }, 'mode'],
+      [{ mode: 'STRICT', workload: { labels: { app: '' } } }, 'workload.labels.app: must not be empty.'],
+      [{ mode: 'STRICT', name: 'Not_A_Name' }, 'name: lower-case letters'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await setMode(admin, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(ApiErrorBody.parse(res.body).error.message).toContain(message);
+    }
+    const dry = await setMode(admin, { mode: 'STRICT' }, '?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(TrafficShiftResponse.parse(dry.body).diff).toContain('PeerAuthentication bookinfo/default');
+    expect(await paNames()).toBe('');
+  });
+
+  it('creates a STRICT namespace PeerAuthentication that kubectl shows, recorded under the namespace', async () => {
+    const res = await setMode(admin, { mode: 'STRICT' });
+    expect(res.status).toBe(200);
+    expect(TrafficShiftResponse.parse(res.body).applied).toBe(true);
+    const pa = await getPa('default');
+    expect(pa.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    const table = await kubectl(sim.kubeconfig, ADMIN_CONTEXT, ['-n', 'bookinfo', 'get', 'pa']);
+    expect(table).toMatch(/^default\s/m);
+    const { body } = await getJson(`${admin.url}/api/history?namespace=bookinfo`);
+    const entry = HistoryList.parse(body).entries.find((e) => e.action === 'peer-authentication');
+    expect(entry).toMatchObject({ summary: 'mTLS STRICT for namespace bookinfo' });
+    expect(entry?.service).toBeUndefined();
+  });
+
+  it('updates it on the resourceVersion it was read at; 409 when stale; viewer 403', async () => {
+    const loaded = await getPa('default');
+    const res = await setMode(admin, {
+      mode: 'PERMISSIVE',
+      resourceVersion: loaded.metadata.resourceVersion,
+    });
+    expect(res.status).toBe(200);
+    const updated = await getPa('default');
+    expect(updated.spec.mtls?.mode).toBe('PERMISSIVE');
+    const stale = await setMode(admin, { mode: 'DISABLE', resourceVersion: loaded.metadata.resourceVersion });
+    expect(stale.status).toBe(409);
+    expect(ApiErrorBody.parse(stale.body).error.details).toMatchObject({
+      current: { metadata: { resourceVersion: updated.metadata.resourceVersion } },
+    });
+    const denied = await setMode(viewer, { mode: 'DISABLE' });
+    expect(denied.status).toBe(403);
+    expect(ApiErrorBody.parse(denied.body).error.message).toMatch(/forbidden|cannot/i);
+    expect(await getPa('default')).toEqual(updated);
+  });
+
+  it('sets a workload mode with a selector, and a rollback removes it again', async () => {
+    const res = await setMode(admin, { mode: 'DISABLE', workload: { labels: { app: 'reviews' } } });
+    expect(res.status).toBe(200);
+    expect((await getPa('reviews-mtls')).spec).toEqual({
+      selector: { matchLabels: { app: 'reviews' } },
+      mtls: { mode: 'DISABLE' },
+    });
+    const id = TrafficShiftResponse.parse(res.body).historyId ?? '';
+    const undone = await getJson(`${admin.url}/api/history/${id}/rollback`, { method: 'POST' });
+    expect(undone.status).toBe(200);
+    expect(await paNames()).toBe('peerauthentication.security.istio.io/default\n');
+  });
+});
