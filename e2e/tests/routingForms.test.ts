@@ -87,4 +87,23 @@ describe('request routing from the service page', () => {
     });
     await page.screenshot({ path: join(RESULTS_DIR, 'request-routing-applied.png'), fullPage: true });
   });
+
+  it('sets the namespace to STRICT mTLS from the service page; kubectl get pa shows it', async () => {
+    await form.goto('bookinfo', 'reviews');
+    const mtls = page.getByRole('region', { name: 'mTLS for this workload or namespace' });
+    await mtls.getByLabel('mTLS mode').selectOption('STRICT');
+    const preview = mtls.getByLabel('What will change (mTLS for this workload or namespace)', {
+      exact: true,
+    });
+    await preview.waitFor({ timeout: 30_000 });
+    expect(await preview.innerText()).toMatch(/^\+\s+mode: STRICT$/m);
+    await mtls.getByRole('button', { name: 'Apply mTLS mode' }).click();
+    await mtls.getByRole('status').filter({ hasText: 'Applied' }).waitFor({ timeout: 30_000 });
+    const pa = JSON.parse(
+      kubectl(kubeconfig, ['-n', 'bookinfo', 'get', 'peerauthentication', 'default', '-o', 'json']),
+    ) as { spec: unknown };
+    expect(pa.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    await mtls.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(RESULTS_DIR, 'peer-authentication-applied.png') });
+  });
 });

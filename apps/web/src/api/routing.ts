@@ -7,6 +7,7 @@ import {
   TrafficShiftResponse,
   WorkloadList,
 } from '@sextant/shared';
+import { ApiError } from './ApiError';
 import { apiGet, apiSend } from './client';
 import { queryKeys } from './queries';
 
@@ -126,5 +127,49 @@ export function useRollback() {
   return useMutation({
     mutationFn: (id: string) => apiSend('POST', `/history/${enc(id)}/rollback`, undefined, RollbackResponse),
     onSuccess: invalidate,
+  });
+}
+
+const peerAuthPath = (ns: string, dryRun: boolean) =>
+  `/namespaces/${enc(ns)}/peer-authentication${dryRun ? '?dryRun=true' : ''}`;
+
+/** The dry run of a PeerAuthentication mode change (a namespace-level change, not a service's). */
+export function usePeerAuthenticationPreview(ns: string, body: object, enabled: boolean) {
+  return useQuery({
+    queryKey: routingKeys.preview('peer-authentication', ns, '', body),
+    queryFn: () => apiSend('POST', peerAuthPath(ns, true), body, TrafficShiftResponse),
+    enabled,
+    staleTime: 30_000,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function usePeerAuthenticationChange<B extends { resourceVersion?: string }>(ns: string) {
+  const invalidate = useInvalidateRouting();
+  return useMutation({
+    mutationFn: (body: B) => apiSend('POST', peerAuthPath(ns, false), body, TrafficShiftResponse),
+    onSuccess: invalidate,
+  });
+}
+
+/**
+ * One Istio object, or null when there is none (a 404 is an answer here, not an error), so a
+ * refetch after a change keeps the form mounted instead of passing through "loading".
+ */
+export function istioObjectOrNullQuery(ns: string, resource: string, name: string) {
+  return queryOptions({
+    queryKey: [...routingKeys.istioObject(ns, resource, name), 'or-null'] as const,
+    queryFn: async ({ signal }) => {
+      try {
+        return await apiGet(
+          `/istio/${enc(ns)}/${enc(resource)}/${enc(name)}`,
+          IstioObjectWithValidations,
+          signal,
+        );
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
   });
 }

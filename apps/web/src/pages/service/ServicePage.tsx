@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { serviceQuery } from '../../api/routing';
 import { DestinationPolicyForm } from '../../forms/DestinationPolicyForm';
+import { PeerAuthenticationForm } from '../../forms/PeerAuthenticationForm';
 import { RemoveRoutingButton } from '../../forms/RemoveRoutingButton';
 import { RequestRoutingForm } from '../../forms/RequestRoutingForm';
 import { RoutePolicyForm } from '../../forms/RoutePolicyForm';
@@ -33,6 +34,7 @@ export function ServicePage({ namespace, name }: { namespace: string; name: stri
             <RequestRoutingForm namespace={namespace} service={name} />
             <RoutePolicyForm namespace={namespace} service={name} />
             <DestinationPolicyForm namespace={namespace} service={name} />
+            <PeerAuthenticationForm namespace={namespace} service={name} />
             <section className="service-page__section" aria-label="History">
               <h2 className="panel-section__title">History</h2>
               <ChangeHistoryList namespace={namespace} service={name} />
