@@ -124,7 +124,7 @@ function PeerAuthenticationEditor({
       {
         onSuccess: (answer) => {
           setBase(answer.changes[0]?.after ?? null);
-          setAppliedNote('Applied. The namespace history can undo it.');
+          setAppliedNote(`Applied and recorded in the change history of ${namespace}.`);
         },
       },
     );
