@@ -7,7 +7,15 @@ import type { IstioObject } from '../mesh/types';
 import { bearerToken } from './auth';
 import type { AppDeps } from './deps';
 import { NamespaceName, ObjectName } from './params';
-import { actorOf, changesDiff, conflict, readLive, refuseIfReadOnly, writeChange } from './trafficShift';
+import {
+  actorOf,
+  changesDiff,
+  conflict,
+  readLive,
+  refuseIfReadOnly,
+  routingDef,
+  writeChange,
+} from './trafficShift';
 import { z } from 'zod';
 
 const HistoryQuery = z.object({ namespace: NamespaceName.optional(), service: ObjectName.optional() });
@@ -37,7 +45,7 @@ export function historyRouter(deps: AppDeps, history: ChangeHistory): Router {
       const expected = change.after?.metadata.resourceVersion;
       if ((live?.metadata.resourceVersion ?? null) !== (expected ?? null)) {
         throw conflict(
-          `${change.resource === 'virtualservices' ? 'VirtualService' : 'DestinationRule'} ${ns}/${change.name} changed after this entry, so rolling it back would overwrite a newer edit. Review the current version first.`,
+          `${routingDef(change.resource).kind} ${ns}/${change.name} changed after this entry, so rolling it back would overwrite a newer edit. Review the current version first.`,
           live,
         );
       }

@@ -80,5 +80,7 @@ function describe(e: HistoryEntry): string {
   if (e.action === 'traffic-shift') return `Weights: ${e.summary}`;
   if (e.action === 'route-policy') return `Route policy: ${e.summary}`;
   if (e.action === 'destination-policy') return `Traffic policy: ${e.summary}`;
+  if (e.action === 'request-routing') return `Request routing: ${e.summary}`;
+  if (e.action === 'peer-authentication') return `mTLS: ${e.summary}`;
   return e.summary;
 }
