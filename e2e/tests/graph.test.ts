@@ -70,7 +70,7 @@ describe('graph page on the demo', () => {
     await expect(panel.getByRole('heading', { level: 2 }).innerText()).resolves.toBe('reviews');
     expect(await graph.figure(panel, 'Inbound')).toMatch(/^\d+(\.\d+)? rps$/);
     expect(await panel.getByRole('heading', { name: 'Outbound' }).isVisible()).toBe(true);
-    expect(graph.searchParam('selected')).toBeTruthy();
+    expect(graph.searchParam('selected')).toMatch(/^(svc|app|box):bookinfo:reviews\b/);
     await page.screenshot({ path: join(RESULTS_DIR, 'graph-table-selected.png') });
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await graph.summary.waitFor();

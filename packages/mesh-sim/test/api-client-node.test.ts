@@ -86,7 +86,7 @@ describe('client-node 1.4.0', () => {
       namespace: NS,
       body: virtualService('created'),
     })) as KubernetesObject;
-    expect(created.metadata?.uid).toBeTruthy();
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(created.metadata?.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const again = await statusOf(
       custom.createNamespacedCustomObject({ ...VS, namespace: NS, body: virtualService('created') }),

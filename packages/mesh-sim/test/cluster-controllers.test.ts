@@ -221,7 +221,8 @@ describe('Deployment controller', () => {
     expect(sets).toHaveLength(2);
     const old = sets.find((rs) => rs.spec?.replicas === 0);
     const current = sets.find((rs) => rs.spec?.replicas === 2);
-    expect(old && current).toBeTruthy();
+    expect(old).toBeDefined();
+    expect(current).toBeDefined();
     expect(current?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
     const pods = podsOf('shop', 'web');
     expect(pods).toHaveLength(2);

@@ -15,8 +15,14 @@ import {
   usePeerAuthenticationChange,
   usePeerAuthenticationPreview,
 } from '../api/routing';
-import { DiffView } from './DiffView';
-import { ConflictNotice, ErrorNotice, FormActions, findConflict, useEditPermission } from './formSafety';
+import {
+  ChangePreview,
+  ConflictNotice,
+  ErrorNotice,
+  FormActions,
+  findConflict,
+  useEditPermission,
+} from './formSafety';
 import './forms.css';
 import './requestRouting.css';
 
@@ -174,14 +180,7 @@ function PeerAuthenticationEditor({
       ) : null}
       <ErrorNotice error={otherError} />
       {!conflict && !unchanged && body && issues.length === 0 && canEdit ? (
-        <div>
-          <h3 className="panel-section__title">What will change</h3>
-          {preview.data ? (
-            <DiffView diff={preview.data.diff} label={`What will change (${TITLE})`} />
-          ) : (
-            <p className="muted small">Preparing the preview…</p>
-          )}
-        </div>
+        <ChangePreview diff={preview.data?.diff} label={`What will change (${TITLE})`} />
       ) : null}
       {appliedNote ? (
         <p className="note note--success" role="status">

@@ -9,8 +9,14 @@ import {
   useRoutingPreview,
   type RoutingChangeKind,
 } from '../api/routing';
-import { DiffView } from './DiffView';
-import { ConflictNotice, ErrorNotice, FormActions, findConflict, useEditPermission } from './formSafety';
+import {
+  ChangePreview,
+  ConflictNotice,
+  ErrorNotice,
+  FormActions,
+  findConflict,
+  useEditPermission,
+} from './formSafety';
 import './forms.css';
 
 /** One input of a policy form; with `options` it is a select whose empty choice means "not set". */
@@ -160,14 +166,7 @@ function PolicyEditor<F extends { [K in keyof F]: string }, P>({
       ) : null}
       <ErrorNotice error={otherError} />
       {!conflict && !unchanged && issues.length === 0 && canEdit ? (
-        <div>
-          <h3 className="panel-section__title">What will change</h3>
-          {preview.data ? (
-            <DiffView diff={preview.data.diff} label={`What will change (${spec.title})`} />
-          ) : (
-            <p className="muted small">Preparing the preview…</p>
-          )}
-        </div>
+        <ChangePreview diff={preview.data?.diff} label={`What will change (${spec.title})`} />
       ) : null}
       {appliedNote ? (
         <p className="note note--success" role="status">

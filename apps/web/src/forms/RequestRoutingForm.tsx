@@ -3,8 +3,14 @@ import { useQuery } from '@tanstack/react-query';
 import { validateRequestRouting, type KubeObjectJson, type RequestRule } from '@sextant/shared';
 import { ApiError } from '../api';
 import { istioObjectQuery, serviceQuery, useRoutingChange, useRoutingPreview } from '../api/routing';
-import { DiffView } from './DiffView';
-import { ConflictNotice, ErrorNotice, FormActions, findConflict, useEditPermission } from './formSafety';
+import {
+  ChangePreview,
+  ConflictNotice,
+  ErrorNotice,
+  FormActions,
+  findConflict,
+  useEditPermission,
+} from './formSafety';
 import {
   emptyRule,
   MATCH_KINDS,
@@ -180,14 +186,7 @@ function RequestRoutingEditor({
       ) : null}
       <ErrorNotice error={otherError} />
       {!conflict && !unchanged && issues.length === 0 && canEdit ? (
-        <div>
-          <h3 className="panel-section__title">What will change</h3>
-          {preview.data ? (
-            <DiffView diff={preview.data.diff} label={`What will change (${TITLE})`} />
-          ) : (
-            <p className="muted small">Preparing the preview…</p>
-          )}
-        </div>
+        <ChangePreview diff={preview.data?.diff} label={`What will change (${TITLE})`} />
       ) : null}
       {appliedNote ? (
         <p className="note note--success" role="status">

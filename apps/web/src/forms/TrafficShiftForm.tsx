@@ -19,8 +19,8 @@ import {
   useRoutingPreview,
   workloadsQuery,
 } from '../api/routing';
-import { DiffView } from './DiffView';
 import {
+  ChangePreview,
   ConflictNotice,
   ErrorNotice,
   FormActions,
@@ -353,14 +353,7 @@ function ShiftEditor({
       <ErrorNotice error={otherError} />
 
       {!conflict && !applied && !unchanged && issues.length === 0 && canEdit ? (
-        <div className="shift-form__preview">
-          <h3 className="panel-section__title">What will change</h3>
-          {preview.data ? (
-            <DiffView diff={preview.data.diff} label="What will change" />
-          ) : (
-            <p className="muted small">Preparing the preview…</p>
-          )}
-        </div>
+        <ChangePreview diff={preview.data?.diff} label="What will change" className="shift-form__preview" />
       ) : null}
 
       {applied ? (

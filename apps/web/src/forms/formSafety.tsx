@@ -77,6 +77,28 @@ export function ConflictNotice({
   );
 }
 
+/** The server's dry-run diff of exactly what Apply will write, or a note while it is prepared. */
+export function ChangePreview({
+  diff,
+  label,
+  className,
+}: {
+  diff: string | undefined;
+  label: string;
+  className?: string;
+}) {
+  return (
+    <div className={className}>
+      <h3 className="panel-section__title">What will change</h3>
+      {diff !== undefined ? (
+        <DiffView diff={diff} label={label} />
+      ) : (
+        <p className="muted small">Preparing the preview…</p>
+      )}
+    </div>
+  );
+}
+
 /** Any other failure, in words; a 403 says it is a refusal. */
 export function ErrorNotice({ error }: { error: unknown }) {
   if (!(error instanceof Error)) return null;
