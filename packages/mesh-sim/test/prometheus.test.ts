@@ -4,37 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus } from '../src/prometheus';
 import type { RunningPrometheus } from '../src/prometheus';
-
-/** Polls `fn` until it returns a value other than undefined, or fails after `timeoutMs`. */
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 250 }: { timeoutMs: number; intervalMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-}
-
-interface VectorResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function query(url: string, promql: string): Promise<VectorResult[]> {
-  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await response.json()) as { status: string; data?: { result?: VectorResult[] } };
-  if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
-  return body.data?.result ?? [];
-}
+import { promQuery } from './helpers/promQuery';
+import { waitFor } from './helpers/waitFor';
 
 describe('startPrometheus', () => {
   let target: Server;
@@ -71,17 +42,17 @@ describe('startPrometheus', () => {
 
     const series = await waitFor(
       async () => {
-        const result = await query(url, 'demo_hits_total');
+        const result = await promQuery(url, 'demo_hits_total');
         return result.length > 0 && Number(result[0]?.value[1]) >= 3 ? result : undefined;
       },
-      { timeoutMs: 20_000 },
+      { intervalMs: 250, timeoutMs: 20_000 },
     );
     expect(series[0]?.metric).toMatchObject({ job: 'from-target', namespace: 'bookinfo', pod: 'p-1' });
-    const up = await query(url, 'up');
+    const up = await promQuery(url, 'up');
     expect(up.map((r) => r.metric.job)).toEqual(['kubernetes-pods']);
     // Scraped every second: after three more scrapes the counter has moved by three or so.
     const start = hits;
-    await waitFor(async () => (hits >= start + 3 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(async () => (hits >= start + 3 ? true : undefined), { intervalMs: 250, timeoutMs: 10_000 });
 
     await prometheus.stop();
     prometheus = undefined;

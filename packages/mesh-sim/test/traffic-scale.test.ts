@@ -3,42 +3,17 @@ import { startMeshSim } from '../src';
 import type { MeshSim } from '../src';
 import { startPrometheus } from '../src/prometheus';
 import type { RunningPrometheus } from '../src/prometheus';
+import { promQuery } from './helpers/promQuery';
+import type { VectorResult } from './helpers/promQuery';
+import { waitFor } from './helpers/waitFor';
 
 /** The scale scenario's annotations drive the traffic a real Prometheus sees. */
-
-interface VectorResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 500 }: { timeoutMs: number; intervalMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-}
 
 describe('scale scenario traffic', () => {
   let sim: MeshSim;
   let prometheus: RunningPrometheus;
 
-  async function query(promql: string): Promise<VectorResult[]> {
-    const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = (await response.json()) as { status: string; data?: { result?: VectorResult[] } };
-    if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
-    return body.data?.result ?? [];
-  }
+  const query = (promql: string): Promise<VectorResult[]> => promQuery(prometheus.url, promql);
 
   beforeAll(async () => {
     sim = await startMeshSim({ scenario: 'scale', namespaces: 3, services: 10, seed: 5 });
@@ -114,7 +89,7 @@ describe('scale scenario traffic', () => {
         );
         return [...expected].every((e) => edges.has(e)) ? edges : undefined;
       },
-      { timeoutMs: 40_000 },
+      { intervalMs: 500, timeoutMs: 40_000 },
     );
     // Nothing beyond the annotations.
     for (const edge of observed) expect(expected.has(edge), edge).toBe(true);

@@ -9,6 +9,9 @@ import { startMeshSim } from '../src';
 import type { MeshSim } from '../src';
 import { startPrometheus } from '../src/prometheus';
 import type { RunningPrometheus } from '../src/prometheus';
+import { promQuery } from './helpers/promQuery';
+import type { VectorResult } from './helpers/promQuery';
+import { waitFor } from './helpers/waitFor';
 
 /**
  * The loop the console relies on, with real parts only: the simulator's traffic reacts to Istio
@@ -22,29 +25,6 @@ const NETWORKING = join(
 );
 /** Window for split measurements: ~23 rps reach reviews, so ~900 requests → σ ≈ 1.7 points at 50/50. */
 const WINDOW_S = 40;
-
-interface VectorResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 500 }: { timeoutMs: number; intervalMs?: number },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-}
 
 describe('bookinfo traffic seen by a real Prometheus', () => {
   let sim: MeshSim;
@@ -69,16 +49,8 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
     return Date.now() / 1000 + 1;
   }
 
-  async function query(promql: string, time?: number): Promise<VectorResult[]> {
-    const params = new URLSearchParams({
-      query: promql,
-      ...(time !== undefined ? { time: String(time) } : {}),
-    });
-    const response = await fetch(`${prometheus.url}/api/v1/query?${params}`);
-    const body = (await response.json()) as { status: string; data?: { result?: VectorResult[] } };
-    if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
-    return body.data?.result ?? [];
-  }
+  const query = (promql: string, time?: number): Promise<VectorResult[]> =>
+    promQuery(prometheus.url, promql, time);
 
   /** Waits until Prometheus holds a scrape at or after `time` (s), so a window ending there is complete. */
   async function scrapedPast(time: number, timeoutMs: number): Promise<void> {
@@ -87,7 +59,7 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
         const latest = Number((await query('max(timestamp(up))'))[0]?.value[1] ?? 0);
         return latest >= time ? true : undefined;
       },
-      { timeoutMs },
+      { intervalMs: 500, timeoutMs },
     );
   }
 
@@ -112,6 +84,7 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
     sim = await startMeshSim({ scenario: 'bookinfo', seed: 11 });
     prometheus = await startPrometheus({ scrapeUrls: [sim.metricsUrl], scrapeIntervalSeconds: 1 });
     await waitFor(async () => ((await query('istio_requests_total')).length > 0 ? true : undefined), {
+      intervalMs: 500,
       timeoutMs: 30_000,
     });
   });
@@ -266,6 +239,7 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
       const mtls = `sum(increase(istio_requests_total{reporter="destination",destination_workload="productpage-v1",connection_security_policy="mutual_tls"}[${windowS}s]))`;
       // Before: curl's plaintext requests reach productpage (waits for enough samples after a cold start).
       await waitFor(async () => (Number((await query(plaintext))[0]?.value[1] ?? 0) > 0 ? true : undefined), {
+        intervalMs: 500,
         timeoutMs: 30_000,
       });
 

@@ -8,7 +8,6 @@ import {
   type MtlsMode,
   type PeerAuthenticationRequest,
 } from '@sextant/shared';
-import { ApiError } from '../api';
 import {
   istioObjectOrNullQuery,
   serviceQuery,
@@ -20,7 +19,7 @@ import {
   ConflictNotice,
   ErrorNotice,
   FormActions,
-  findConflict,
+  routingErrors,
   useEditPermission,
 } from './formSafety';
 import './forms.css';
@@ -118,10 +117,7 @@ function PeerAuthenticationEditor({
     canEdit && body !== undefined && issues.length === 0 && !unchanged,
   );
   const change = usePeerAuthenticationChange<PeerAuthenticationRequest>(namespace);
-  const conflict = findConflict([change.error, preview.error]);
-  const otherError = [change.error, preview.isFetching ? null : preview.error].find(
-    (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
-  );
+  const { conflict, otherError } = routingErrors(change.error, preview);
   const disabled = !canEdit || change.isPending;
   const handleApply = (rv = resourceVersion) => {
     if (!body) return;

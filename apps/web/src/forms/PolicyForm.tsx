@@ -1,7 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { KubeObjectJson, ObjectChange, PolicyIssue } from '@sextant/shared';
-import { ApiError } from '../api';
 import {
   istioObjectQuery,
   serviceQuery,
@@ -14,7 +13,7 @@ import {
   ConflictNotice,
   ErrorNotice,
   FormActions,
-  findConflict,
+  routingErrors,
   useEditPermission,
 } from './formSafety';
 import './forms.css';
@@ -99,10 +98,7 @@ function PolicyEditor<F extends { [K in keyof F]: string }, P>({
     canEdit && issues.length === 0 && !unchanged,
   );
   const change = useRoutingChange<{ policy: P; resourceVersion?: string }>(spec.kind, namespace, service);
-  const conflict = findConflict([change.error, preview.error]);
-  const otherError = [change.error, preview.isFetching ? null : preview.error].find(
-    (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
-  );
+  const { conflict, otherError } = routingErrors(change.error, preview);
   const disabled = !canEdit || change.isPending;
 
   const handleApply = (rv = resourceVersion) =>

@@ -1,14 +1,13 @@
 import { useId, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { validateRequestRouting, type KubeObjectJson, type RequestRule } from '@sextant/shared';
-import { ApiError } from '../api';
 import { istioObjectQuery, serviceQuery, useRoutingChange, useRoutingPreview } from '../api/routing';
 import {
   ChangePreview,
   ConflictNotice,
   ErrorNotice,
   FormActions,
-  findConflict,
+  routingErrors,
   useEditPermission,
 } from './formSafety';
 import {
@@ -96,10 +95,7 @@ function RequestRoutingEditor({
     namespace,
     service,
   );
-  const conflict = findConflict([change.error, preview.error]);
-  const otherError = [change.error, preview.isFetching ? null : preview.error].find(
-    (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
-  );
+  const { conflict, otherError } = routingErrors(change.error, preview);
   const disabled = !canEdit || change.isPending;
 
   const handleApply = (rv = resourceVersion) =>

@@ -10,7 +10,7 @@ import {
   type TrafficShiftResponse,
   type Weights,
 } from '@sextant/shared';
-import { ApiError, useGraph } from '../api';
+import { useGraph } from '../api';
 import {
   istioObjectQuery,
   serviceQuery,
@@ -24,7 +24,7 @@ import {
   ConflictNotice,
   ErrorNotice,
   FormActions,
-  findConflict,
+  routingErrors,
   useEditPermission,
   virtualServiceAfter,
 } from './formSafety';
@@ -148,10 +148,7 @@ function ShiftEditor({
   );
   const rollback = useRollback();
 
-  const conflict = findConflict([shift.error, preview.error]);
-  const otherError = [shift.error, preview.isFetching ? null : preview.error].find(
-    (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
-  );
+  const { conflict, otherError } = routingErrors(shift.error, preview);
 
   const handleChange = (name: string, value: number) => {
     setApplied(null);

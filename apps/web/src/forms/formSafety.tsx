@@ -44,6 +44,23 @@ export function findConflict(
   };
 }
 
+/**
+ * A form's failures, split the way every routing form shows them: a 409 (from the apply or the
+ * dry run) becomes the conflict view; anything else is shown in words. A preview error is ignored
+ * while the preview refetches, so a fixed field clears its old error at once.
+ */
+export function routingErrors(
+  changeError: unknown,
+  preview: { error: unknown; isFetching: boolean },
+): { conflict: ReturnType<typeof findConflict>; otherError: unknown } {
+  return {
+    conflict: findConflict([changeError, preview.error]),
+    otherError: [changeError, preview.isFetching ? null : preview.error].find(
+      (e) => e instanceof Error && !(e instanceof ApiError && e.status === 409),
+    ),
+  };
+}
+
 /** Someone else changed the object: what changed, and re-applying on the latest version. */
 export function ConflictNotice({
   label,
