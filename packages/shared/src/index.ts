@@ -3,3 +3,4 @@ export * from './api/graph';
 export * from './api/validation';
 export * from './api/resources';
 export * from './routing';
+export * from './istio';

@@ -1,29 +1,7 @@
 import type { ServiceInfo } from './types';
 
-const CLUSTER_SUFFIX = 'svc.cluster.local';
-
-/**
- * Expands a host as Istio does for a rule in `namespace`: `reviews` → `reviews.<ns>.svc.cluster.local`,
- * `reviews.bookinfo` → `reviews.bookinfo.svc.cluster.local`; anything else is taken as written.
- */
-export function resolveHost(host: string, namespace: string): string {
-  if (host === '*' || host.startsWith('*.')) return host;
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
-  if (host.endsWith('.svc')) return `${host}.cluster.local`;
-  return host;
-}
-
-export const serviceFqdn = (name: string, namespace: string): string =>
-  `${name}.${namespace}.${CLUSTER_SUFFIX}`;
-
-/** True when a (resolved) host pattern, possibly a wildcard, covers `fqdn`. */
-export function hostMatches(pattern: string, fqdn: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return fqdn.endsWith(pattern.slice(1));
-  return pattern === fqdn;
-}
+// One host rule for server and browser: packages/shared/src/istio/hosts.ts.
+export { hostMatches, resolveHost, serviceFqdn } from '@sextant/shared';
 
 /** Kubernetes equality selector semantics; an empty selector matches nothing here (it selects no pods for a Service). */
 export function selectorMatches(

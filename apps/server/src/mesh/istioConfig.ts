@@ -1,4 +1,4 @@
-import type { Badge, ConfigRef } from '@sextant/shared';
+import { defaultHttpRoute, hostNamesService, type Badge, type ConfigRef } from '@sextant/shared';
 import { hostMatches, resolveHost, selectorMatches, serviceFqdn } from './hosts';
 import type { IstioObject, MeshConfig, ServiceInfo } from './types';
 
@@ -27,11 +27,9 @@ export const refOf = (o: IstioObject): ConfigRef => ({
  * (bookinfo-gateway's `hosts: ["*"]`), not rules about this service.
  */
 export function virtualServicesFor(config: MeshConfig, service: string, namespace: string): IstioObject[] {
-  const fqdn = serviceFqdn(service, namespace);
+  const svc = { name: service, namespace };
   return config.virtualServices.filter((vs) =>
-    asArray(vs.spec?.hosts).some(
-      (h) => typeof h === 'string' && !h.includes('*') && hostMatches(resolveHost(h, nsOf(vs)), fqdn),
-    ),
+    asArray(vs.spec?.hosts).some((h) => typeof h === 'string' && hostNamesService(h, nsOf(vs), svc)),
   );
 }
 
@@ -129,25 +127,25 @@ export interface ConfiguredDestination {
 }
 
 /**
- * The weights the VirtualServices configure for the service's catch-all route (the first HTTP
- * route without `match`, else the last HTTP route, else the first TCP route), restricted to
- * destinations that are this service. Empty when no VirtualService routes it.
+ * The weights the VirtualServices configure for the service's default route (the HTTP route
+ * `defaultHttpRoute` in packages/shared picks; for a VirtualService without HTTP routes, its first
+ * TCP route), restricted to destinations that are this service. Empty when no VirtualService gives
+ * the service a default route: a VirtualService whose only rule is `end-user=jason → v2` configures
+ * no split, so the graph shows no configured weight and no drift for it.
  */
 export function configuredDestinations(config: MeshConfig, service: ServiceInfo): ConfiguredDestination[] {
-  const fqdn = serviceFqdn(service.name, service.namespace);
   const drs = destinationRulesFor(config, service.name, service.namespace);
   for (const vs of virtualServicesFor(config, service.name, service.namespace)) {
     const spec = vs.spec ?? {};
-    const http = asRecords(spec.http);
     const route =
-      http.find((r) => asArray(r.match).length === 0) ?? http[http.length - 1] ?? asRecords(spec.tcp)[0];
+      asRecords(spec.http).length > 0 ? defaultHttpRoute(vs, service)?.route : asRecords(spec.tcp)[0];
     if (!route) continue;
     const dests = asRecords(route.route);
     const out: ConfiguredDestination[] = [];
     for (const d of dests) {
       const dest = isRecord(d.destination) ? d.destination : {};
       const host = asString(dest.host);
-      if (host === undefined || !hostMatches(resolveHost(host, nsOf(vs)), fqdn)) continue;
+      if (host === undefined || !hostNamesService(host, nsOf(vs), service)) continue;
       const subset = asString(dest.subset);
       const weight = typeof d.weight === 'number' ? d.weight : dests.length === 1 ? 100 : 0;
       let subsetLabels: Record<string, string> | null = subset === undefined ? {} : null;

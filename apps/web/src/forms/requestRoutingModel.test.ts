@@ -64,6 +64,21 @@ describe('request-routing form model', () => {
     });
   });
 
+  it('counts a rule after the default route as one it cannot show: it never matches', () => {
+    const late = {
+      match: [{ headers: { 'end-user': { exact: 'jason' } } }],
+      route: [{ destination: { host: 'reviews', subset: 'v2' } }],
+    };
+    const vs = {
+      metadata: { namespace: 'bookinfo' },
+      spec: {
+        hosts: ['reviews'],
+        http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }, late],
+      },
+    };
+    expect(rulesFromVirtualService(vs, 'reviews', 'bookinfo')).toEqual({ rules: [], unreadable: 1 });
+  });
+
   it('moves rules up and down within bounds', () => {
     expect(moveRow(['a', 'b', 'c'], 0, 1)).toEqual(['b', 'a', 'c']);
     expect(moveRow(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);

@@ -1,4 +1,4 @@
-import { fromIstioHttpRoute, type RequestRule, type StringMatch } from '@sextant/shared';
+import { fromIstioHttpRoute, serviceMatchRoutes, type RequestRule, type StringMatch } from '@sextant/shared';
 
 export const MATCH_KINDS = ['exact', 'prefix', 'regex'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
@@ -78,37 +78,23 @@ export function ruleFromRow(row: RuleRow): RequestRule {
   };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
- * The rules the VirtualService (as JSON) has now for the service: its match routes whose every
- * destination is a subset of the service; `unreadable` counts the service's match routes the form
- * cannot show (they are replaced on apply, and the form says so).
+ * The rules the VirtualService (as JSON) has now for the service: its match routes before the
+ * default route (`serviceMatchRoutes` in packages/shared) that the form can show. `unreadable`
+ * counts the service's routes the form cannot show (several match blocks, destinations without a
+ * subset, rules after the default route that can never match): applying replaces them, and the
+ * form says so.
  */
 export function rulesFromVirtualService(
   vs: unknown,
   service: string,
   namespace: string,
 ): { rules: RequestRule[]; unreadable: number } {
-  const spec = isRecord(vs) ? vs.spec : undefined;
-  const http = isRecord(spec) && Array.isArray(spec.http) ? spec.http.filter(isRecord) : [];
-  const names = [
-    service,
-    `${service}.${namespace}`,
-    `${service}.${namespace}.svc`,
-    `${service}.${namespace}.svc.cluster.local`,
-  ];
+  const found = serviceMatchRoutes(vs, { name: service, namespace });
   const rules: RequestRule[] = [];
-  let unreadable = 0;
-  for (const r of http) {
-    if (!Array.isArray(r.match) || r.match.length === 0) continue;
-    const dests = Array.isArray(r.route) ? r.route.filter(isRecord) : [];
-    const toService = dests.some(
-      (d) => isRecord(d.destination) && names.includes(String(d.destination.host)),
-    );
-    if (!toService) continue;
-    const rule = fromIstioHttpRoute(r);
+  let unreadable = found.unreachable.length;
+  for (const { route } of found.rules) {
+    const rule = fromIstioHttpRoute(route);
     if (rule) rules.push(rule);
     else unreadable++;
   }

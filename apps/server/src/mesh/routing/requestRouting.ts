@@ -1,6 +1,5 @@
 import { toIstioHttpRoutes } from '@sextant/shared';
 import type { RequestRule } from '@sextant/shared';
-import { serviceFqdn } from '../hosts';
 import type { IstioObject, ServiceInfo } from '../types';
 import { editableCatchAllRoute, targetsService, withHttp } from './trafficShift';
 
@@ -18,9 +17,8 @@ export function planRequestRouting(input: {
   rules: RequestRule[];
 }): { before: IstioObject | null; after: IstioObject } {
   const { service } = input;
-  const fqdn = serviceFqdn(service.name, service.namespace);
   const { http, route: catchAll } = editableCatchAllRoute(input.virtualService, service);
-  const others = http.filter((r) => r !== catchAll && !targetsService(r, service.namespace, fqdn));
+  const others = http.filter((r) => r !== catchAll && !targetsService(r, input.virtualService, service));
   const dests = Array.isArray(catchAll.route) ? catchAll.route.filter(isRecord) : [];
   const sample = dests.find((d) => isRecord(d.destination))?.destination;
   const host = isRecord(sample) && typeof sample.host === 'string' ? sample.host : service.name;

@@ -89,6 +89,37 @@ describe('planTrafficShift', () => {
     expect(JSON.stringify(jasonVs)).not.toContain('"weight"');
   });
 
+  it('edits a catch-all written as uri prefix / instead of appending an unreachable route', () => {
+    const vs: IstioObject = {
+      ...jasonVs,
+      spec: {
+        hosts: ['reviews.bookinfo.svc.cluster.local'],
+        http: [
+          {
+            match: [{ uri: { prefix: '/' } }],
+            route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' } }],
+          },
+        ],
+      },
+    };
+    const plan = planTrafficShift({
+      service: reviews,
+      weights: { v1: 90, v3: 10 },
+      virtualService: vs,
+      destinationRule: dr,
+      subsets: availableSubsets(dr, workloads),
+    });
+    expect(plan.virtualService.after.spec?.http).toEqual([
+      {
+        match: [{ uri: { prefix: '/' } }],
+        route: [
+          { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' }, weight: 90 },
+          { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v3' }, weight: 10 },
+        ],
+      },
+    ]);
+  });
+
   it('appends a catch-all route after match-only routes', () => {
     const vs: IstioObject = {
       ...jasonVs,

@@ -1,5 +1,5 @@
-import type { Weights } from '@sextant/shared';
-import { hostMatches, resolveHost, selectorMatches, serviceFqdn } from '../hosts';
+import { defaultHttpRoute, routeSendsToService, type Weights } from '@sextant/shared';
+import { selectorMatches } from '../hosts';
 import type { IstioObject, ServiceInfo, WorkloadInfo } from '../types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -65,17 +65,21 @@ export const pickDestinationRule = (
 ): IstioObject | undefined => candidates.find((dr) => nsOf(dr) === service.namespace);
 
 /**
- * A copy of the VirtualService's HTTP routes and, inside it, the service's catch-all route (the
- * first without `match` that targets the service), appended when there is none so match rules
- * keep their priority. Mutate `route`, then write `http` back with `withHttp`.
+ * A copy of the VirtualService's HTTP routes and, inside it, the service's default route (as
+ * `defaultHttpRoute` in packages/shared decides: the first route that matches every request),
+ * appended when there is none so match rules keep their priority. Mutate `route`, then write
+ * `http` back with `withHttp`.
  */
 export function editableCatchAllRoute(
   vs: IstioObject | undefined,
   service: ServiceInfo,
-): { http: Record<string, unknown>[]; route: Record<string, unknown> } {
-  const fqdn = serviceFqdn(service.name, service.namespace);
-  const http = structuredClone(asRecords(vs?.spec?.http));
-  let route = http.find((r) => asRecords(r.match).length === 0 && targetsService(r, service.namespace, fqdn));
+): { http: unknown[]; route: Record<string, unknown> } {
+  const raw = vs?.spec?.http;
+  // Indices must stay those `defaultHttpRoute` saw, so entries are kept as written.
+  const http: unknown[] = structuredClone(Array.isArray(raw) ? raw : []);
+  const found = vs ? defaultHttpRoute(vs, service) : undefined;
+  const at = found ? http[found.index] : undefined;
+  let route = isRecord(at) ? at : undefined;
   if (!route) {
     route = { route: [{ destination: { host: service.name } }] };
     http.push(route);
@@ -101,15 +105,13 @@ export interface ShiftPlan {
   destinationRule?: { before: IstioObject | null; after: IstioObject };
 }
 
-export const targetsService = (route: Record<string, unknown>, ns: string, fqdn: string): boolean =>
-  asRecords(route.route).some((d) => {
-    const host = isRecord(d.destination) ? d.destination.host : undefined;
-    return typeof host === 'string' && hostMatches(resolveHost(host, ns), fqdn);
-  });
+/** The route sends (some of) its requests to the service; hosts read in the VirtualService's namespace. */
+export const targetsService = (route: unknown, vs: IstioObject | undefined, service: ServiceInfo): boolean =>
+  routeSendsToService(route, vs ? nsOf(vs) : service.namespace, service);
 
 /**
  * The new VirtualService and, when subsets must be created, DestinationRule for `weights`.
- * Only the catch-all HTTP route of the service (the first without `match` that targets it) gets
+ * Only the service's default HTTP route (see `defaultHttpRoute` in packages/shared) gets
  * new weighted destinations; its other fields (timeouts, retries, faults, headers) and every other
  * route stay as they were. Without such a route one is appended, so match rules keep priority.
  */

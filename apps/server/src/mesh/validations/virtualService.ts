@@ -1,4 +1,4 @@
-import type { Validation } from '@sextant/shared';
+import { matchesEveryRequest, type Validation } from '@sextant/shared';
 import { resolveHost } from '../hosts';
 import type { IstioObject, MeshConfig } from '../types';
 import {
@@ -30,17 +30,6 @@ export function gatewayKey(ref: string, namespace: string): string {
 export function gatewaysOf(vs: IstioObject): string[] {
   const refs = strings(vs.spec?.gateways).map((g) => gatewayKey(g, nsOf(vs)));
   return refs.length > 0 ? refs : [MESH];
-}
-
-/** A match list that lets every request through: no match, an empty match, or `uri.prefix: /`. */
-function matchesEverything(rule: Record<string, unknown>): boolean {
-  if (!Array.isArray(rule.match) || rule.match.length === 0) return true;
-  return records(rule.match).some((m) => {
-    const keys = Object.keys(m).filter((k) => k !== 'name');
-    if (keys.length === 0) return true;
-    if (keys.length !== 1 || !isRecord(m.uri)) return false;
-    return m.uri.prefix === '/' || m.uri.regex === '.*';
-  });
 }
 
 function checkHosts(vs: IstioObject, config: MeshConfig): Validation[] {
@@ -161,7 +150,8 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
 
 function checkUnreachableRules(vs: IstioObject): Validation[] {
   const rules = records(vs.spec?.http);
-  const catchAll = rules.findIndex(matchesEverything);
+  // The same catch-all rule the graph and the forms use for a service's default route.
+  const catchAll = rules.findIndex(matchesEveryRequest);
   if (catchAll < 0) return [];
   return rules
     .slice(catchAll + 1)
