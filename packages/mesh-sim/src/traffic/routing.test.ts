@@ -3,7 +3,8 @@ import type { KubeObject } from '../cluster/types';
 import { buildSnapshot } from './mesh';
 import type { MeshSnapshot, PodInfo } from './mesh';
 import { createRandom } from './random';
-import { matchesRequest, parseDuration, routeHttp, stringMatches } from './routing';
+import { formatFlags } from './flags';
+import { matchesRequest, parseDuration, retryPolicy, routeHttp, stringMatches } from './routing';
 import type { Caller, HttpRequest, RouteDecision } from './routing';
 import { bookinfoCluster, loadFixture } from './test-cluster';
 import type { TestCluster } from './test-cluster';
@@ -103,7 +104,7 @@ describe('routeHttp', () => {
     });
   });
 
-  it('fails a route to an undefined subset with 503 NR', () => {
+  it('fails a route to an undefined subset with 503 NC and no destination service (no cluster)', () => {
     const cluster = bookinfoCluster();
     cluster.apply(
       [
@@ -121,7 +122,7 @@ describe('routeHttp', () => {
     );
     expect(
       routeHttp(buildSnapshot(cluster), productpageCaller, get('reviews'), createRandom(1)),
-    ).toMatchObject({ kind: 'respond', code: 503, flags: 'NR' });
+    ).toMatchObject({ kind: 'respond', code: 503, flags: 'NC', service: undefined });
   });
 
   it('uses every endpoint of the service when no VirtualService exists', () => {
@@ -193,8 +194,12 @@ describe('routeHttp', () => {
     expect(decision.timeoutMs).toBe(500);
     expect(decision.retries.attempts).toBe(3);
     expect(decision.retries.perTryTimeoutMs).toBe(100);
-    expect(decision.retries.retryOn(500)).toBe(true);
-    expect(decision.retries.retryOn(404)).toBe(false);
+    expect(decision.retries.retriesResponse(500)).toBe(true);
+    expect(decision.retries.retriesResponse(404)).toBe(false);
+    // 5xx also retries resets and per-try timeouts, never an overflow.
+    expect(decision.retries.retriesReset('timeout')).toBe(true);
+    expect(decision.retries.retriesReset('connection-termination')).toBe(true);
+    expect(decision.retries.retriesReset('overflow')).toBe(false);
     expect(decision.mirrors.map((m) => [m.endpoints[0]?.workload.name, m.percent])).toEqual([
       ['reviews-v3', 25],
     ]);
@@ -207,6 +212,44 @@ describe('routeHttp', () => {
         createRandom(1),
       ),
     ).toMatchObject({ code: 404, flags: 'NR' });
+  });
+});
+
+describe('retryPolicy (Envoy retry conditions under Istio defaults)', () => {
+  it("Istio's default retries 503 and gRPC UNAVAILABLE answers and failed connections only", () => {
+    const policy = retryPolicy(undefined);
+    expect(policy.attempts).toBe(2);
+    expect(policy.retriesResponse(503)).toBe(true);
+    expect(policy.retriesResponse(500)).toBe(false);
+    expect(policy.retriesResponse(200, 14)).toBe(true);
+    expect(policy.retriesResponse(200, 2)).toBe(false);
+    expect(policy.retriesReset('connect-failure')).toBe(true);
+    // A STRICT server closing a plaintext connection, or a per-try timeout: not retried by default.
+    expect(policy.retriesReset('connection-termination')).toBe(false);
+    expect(policy.retriesReset('timeout')).toBe(false);
+    expect(policy.retriesReset('overflow')).toBe(false);
+  });
+
+  it('reads numbers in retryOn as retriable status codes and gateway-error as 502/503/504 plus resets', () => {
+    const codes = retryPolicy({ attempts: 3, retryOn: '502,connect-failure' });
+    expect(codes.retriesResponse(502)).toBe(true);
+    expect(codes.retriesResponse(503)).toBe(false);
+    const gateway = retryPolicy({ attempts: 1, retryOn: 'gateway-error', perTryTimeout: '50ms' });
+    expect(gateway.perTryTimeoutMs).toBe(50);
+    expect(gateway.retriesResponse(504)).toBe(true);
+    expect(gateway.retriesResponse(500)).toBe(false);
+    expect(gateway.retriesReset('timeout')).toBe(true);
+    expect(retryPolicy({ attempts: 0 }).attempts).toBe(0);
+  });
+});
+
+describe('formatFlags', () => {
+  it("writes flags in Envoy's order, '-' for none", () => {
+    expect(formatFlags([])).toBe('-');
+    expect(formatFlags(['URX', 'UF'])).toBe('UF,URX');
+    expect(formatFlags(['URX', 'UC'])).toBe('UC,URX');
+    expect(formatFlags(['DI', 'UT'])).toBe('UT,DI');
+    expect(formatFlags(['FI', 'DI', 'FI'])).toBe('DI,FI');
   });
 });
 

@@ -1,4 +1,6 @@
 import type { KubeObject } from '../cluster/types';
+import { formatFlags } from './flags';
+import type { ResponseFlag } from './flags';
 import { chance } from './random';
 import type { Random } from './random';
 import {
@@ -38,12 +40,21 @@ export interface Caller {
   gatewayPod?: PodInfo;
 }
 
+/**
+ * Why an attempt ended without a response, in Envoy's terms: `connect-failure` (TCP or TLS
+ * handshake failed: UF), `connection-termination` (connected, then closed before a response: UC),
+ * `timeout` (per-try timeout: UT), `overflow` (circuit breaker: UO).
+ */
+export type ResetReason = 'connect-failure' | 'connection-termination' | 'timeout' | 'overflow';
+
 export interface RetryPolicy {
-  /** Extra attempts after the first (Istio's default is 2). */
+  /** Extra attempts after the first (Istio's default is 2); 0: no retry policy at all. */
   attempts: number;
   perTryTimeoutMs?: number;
-  /** Response codes that trigger a retry; 0 stands for a reset / refused connection. */
-  retryOn: (code: number) => boolean;
+  /** Whether Envoy retries an answer (HTTP status; gRPC status for gRPC, else undefined). */
+  retriesResponse: (code: number, grpcStatus?: number) => boolean;
+  /** Whether Envoy retries an attempt that ended without an answer. */
+  retriesReset: (reason: ResetReason) => boolean;
 }
 
 export interface MirrorTarget {
@@ -289,30 +300,77 @@ function pickWeighted<T>(items: { item: T; weight: number }[], random: Random): 
   return items[items.length - 1]?.item;
 }
 
-/** Istio's default: 2 retries on connect failure, refused stream, and 503. */
-export const DEFAULT_RETRIES: RetryPolicy = { attempts: 2, retryOn: (code) => code === 503 || code === 0 };
+/** Istio's retryOn when a route says nothing (pilot's default retry policy). */
+const ISTIO_DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 
+const GRPC_RETRY_ON: Record<string, number> = {
+  cancelled: 1,
+  'deadline-exceeded': 4,
+  'resource-exhausted': 8,
+  unavailable: 14,
+  internal: 13,
+};
+
+/**
+ * Envoy's retry decision (router/retry_state_impl.cc) for an Istio retryOn string. `5xx` and
+ * `gateway-error` also retry resets and per-try timeouts; `connect-failure` only failed
+ * connections (UF), so a connection closed by a STRICT server (UC) or a per-try timeout is not
+ * retried under Istio's default; an overflow (UO) is never retried.
+ */
+function envoyRetryPolicy(
+  attempts: number,
+  retryOn: string,
+  statusCodes: number[],
+  perTryTimeoutMs: number | undefined,
+): RetryPolicy {
+  const conditions = new Set(
+    retryOn
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0),
+  );
+  const grpcStatuses = new Set(
+    [...conditions].map((c) => GRPC_RETRY_ON[c]).filter((c): c is number => c !== undefined),
+  );
+  const anyReset = conditions.has('5xx') || conditions.has('gateway-error') || conditions.has('reset');
+  return {
+    attempts,
+    ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}),
+    retriesResponse: (code, grpcStatus) => {
+      if (conditions.has('5xx') && code >= 500 && code < 600) return true;
+      if (conditions.has('gateway-error') && (code === 502 || code === 503 || code === 504)) return true;
+      if (conditions.has('retriable-4xx') && code === 409) return true;
+      if (conditions.has('retriable-status-codes') && statusCodes.includes(code)) return true;
+      return grpcStatus !== undefined && grpcStatuses.has(grpcStatus);
+    },
+    retriesReset: (reason) => {
+      if (reason === 'overflow') return false;
+      if (anyReset) return true;
+      return reason === 'connect-failure' && conditions.has('connect-failure');
+    },
+  };
+}
+
+/** Istio's default when a route has no `retries`: 2 retries, retriable status 503. */
+export const DEFAULT_RETRIES: RetryPolicy = envoyRetryPolicy(2, ISTIO_DEFAULT_RETRY_ON, [503], undefined);
+
+/**
+ * A VirtualService `retries` block as istiod translates it: `attempts: 0` disables retries
+ * (no policy, so no URX either); a `retryOn` replaces the default conditions, and numbers in it
+ * become retriable status codes.
+ */
 export function retryPolicy(raw: unknown): RetryPolicy {
   if (raw === undefined) return DEFAULT_RETRIES;
   const r = record(raw);
-  const attempts = typeof r.attempts === 'number' ? r.attempts : 2;
-  const conditions = (
-    str(r.retryOn) ?? 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes'
-  )
-    .split(',')
-    .map((c) => c.trim());
+  const attempts = typeof r.attempts === 'number' ? Math.max(0, Math.floor(r.attempts)) : 2;
   const perTry = parseDuration(r.perTryTimeout);
-  return {
-    attempts,
-    ...(perTry !== undefined ? { perTryTimeoutMs: perTry } : {}),
-    retryOn: (code) => {
-      if (code === 0)
-        return conditions.some((c) => ['reset', 'connect-failure', 'refused-stream'].includes(c));
-      if (conditions.includes('5xx') && code >= 500) return true;
-      if (conditions.includes('gateway-error') && (code === 502 || code === 503 || code === 504)) return true;
-      return code === 503 && conditions.some((c) => c === 'retriable-status-codes' || c === 'unavailable');
-    },
-  };
+  const given = str(r.retryOn);
+  if (given === undefined) return envoyRetryPolicy(attempts, ISTIO_DEFAULT_RETRY_ON, [503], perTry);
+  const parts = given.split(',').map((c) => c.trim());
+  const codes = parts.filter((c) => /^\d+$/.test(c)).map(Number);
+  const names = parts.filter((c) => !/^\d+$/.test(c));
+  if (codes.length > 0) names.push('retriable-status-codes');
+  return envoyRetryPolicy(attempts, names.join(','), codes, perTry);
 }
 
 interface ResolvedDestination {
@@ -322,19 +380,26 @@ interface ResolvedDestination {
   endpoints: PodInfo[];
 }
 
-/** Destination → service + pods; a string is a flag-carrying failure (NR: unknown host or subset; UH: no pods). */
+/**
+ * Destination → service + pods, or a flag-carrying failure. istiod writes a route to
+ * `outbound|port|subset|host` without checking that the cluster exists, so a destination whose
+ * host is no service or whose subset no DestinationRule defines reaches Envoy's router as an
+ * unknown cluster: 503 with `NC` (NoClusterFound; Envoy ≥ 1.19, so every Istio 1.2x; older Envoy
+ * said NR). No cluster also means no cluster metadata, so Istio's stats fall back to the Host
+ * header for destination_service. A cluster without endpoints answers 503 `UH`.
+ */
 function resolveDestination(
   snapshot: MeshSnapshot,
   destination: unknown,
   vsNamespace: string,
   callerNamespace: string,
   requestPort: number | undefined,
-): ResolvedDestination | { failure: 'NR' | 'UH'; service?: ServiceInfo } {
+): ResolvedDestination | { failure: 'NC' | 'UH'; service?: ServiceInfo } {
   const d = record(destination);
   const host = str(d.host);
-  if (!host) return { failure: 'NR' };
+  if (!host) return { failure: 'NC' };
   const service = serviceByFqdn(snapshot, fqdnOf(host, vsNamespace));
-  if (!service) return { failure: 'NR' };
+  if (!service) return { failure: 'NC' };
   const portNumber =
     typeof record(d.port).number === 'number' ? (record(d.port).number as number) : requestPort;
   const port = service.ports.find((p) => p.port === portNumber) ?? service.ports[0];
@@ -342,7 +407,7 @@ function resolveDestination(
   let labels: Record<string, string> | undefined;
   if (subset !== undefined) {
     labels = subsetLabels(findDestinationRule(snapshot, service, callerNamespace), subset);
-    if (!labels) return { failure: 'NR', service };
+    if (!labels) return { failure: 'NC' };
   }
   const endpoints = endpointsOf(snapshot, service, labels);
   if (endpoints.length === 0) return { failure: 'UH', service };
@@ -385,10 +450,11 @@ export function routeHttp(
     const matches = array(r.match);
     return matches.length === 0 || matches.some((m) => matchesRequest(m, request, caller, names));
   });
-  if (!rule) return respond(target, 404, 'NR', 0);
+  // No route, or a route without a cluster: no cluster metadata, so the Host header names the destination.
+  if (!rule) return respond(undefined, 404, 'NR', 0);
 
   const directResponse = record(rule.directResponse);
-  if (typeof directResponse.status === 'number') return respond(target, directResponse.status, '-', 0);
+  if (typeof directResponse.status === 'number') return respond(undefined, directResponse.status, '-', 0);
 
   const fault = record(rule.fault);
   const delay = record(fault.delay);
@@ -412,7 +478,9 @@ export function routeHttp(
     caller.namespace,
     request.port,
   );
-  const service = 'failure' in resolved ? (resolved.service ?? target) : resolved.service;
+  // The connection manager resolves the route's cluster before any filter runs, so even an
+  // aborted request carries its destination service (but no workload: no host was picked).
+  const service = resolved.service;
 
   const abort = record(fault.abort);
   if (Object.keys(abort).length > 0 && chance(random, percentOf(abort))) {
@@ -423,15 +491,16 @@ export function routeHttp(
         service,
         code: 200,
         grpcStatus: grpcCode(grpcStatus),
-        flags: withDelayFlag('FI', delayMs),
+        flags: withDelayFlag(['FI'], delayMs),
         delayMs,
       };
     }
     const code = typeof abort.httpStatus === 'number' ? abort.httpStatus : 503;
-    return respond(service, code, withDelayFlag('FI', delayMs), delayMs);
+    return respond(service, code, withDelayFlag(['FI'], delayMs), delayMs);
   }
 
-  if ('failure' in resolved) return respond(service, 503, withDelayFlag(resolved.failure, delayMs), delayMs);
+  if ('failure' in resolved)
+    return respond(service, 503, withDelayFlag([resolved.failure], delayMs), delayMs);
 
   const mirrors: MirrorTarget[] = [];
   const mirrorSpecs = [
@@ -473,10 +542,9 @@ function respond(
   return { kind: 'respond', service, code, flags, delayMs };
 }
 
-/** Envoy lists several flags comma-separated; DI accompanies any other outcome of a delayed request. */
-export function withDelayFlag(flags: string, delayMs: number): string {
-  if (delayMs <= 0) return flags;
-  return flags === '-' ? 'DI' : `DI,${flags}`;
+/** The response_flags value: DI joins any other outcome of a delayed request, in Envoy's order. */
+export function withDelayFlag(flags: ResponseFlag[], delayMs: number): string {
+  return formatFlags(delayMs > 0 ? [...flags, 'DI'] : flags);
 }
 
 const GRPC_CODES: Record<string, number> = {

@@ -92,6 +92,24 @@ describe('hopSecurity', () => {
     });
   });
 
+  it('a DestinationRule tls.mode SIMPLE fails the handshake (UF) toward STRICT and PERMISSIVE alike', () => {
+    const cluster = bookinfoCluster();
+    const simple: KubeObject & { ns: string } = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'productpage' },
+      spec: { host: 'productpage', trafficPolicy: { tls: { mode: 'SIMPLE' } } },
+      ns: 'bookinfo',
+    };
+    let snapshot = apply(cluster, simple);
+    let { productpage, reviews, service } = pods(snapshot);
+    const refused = { mtls: false, refused: true, failureFlag: 'UF' };
+    expect(hopSecurity(snapshot, reviews, productpage, service, undefined, 9080)).toEqual(refused);
+    snapshot = apply(cluster, peerAuth('bookinfo', 'default', { mtls: { mode: 'STRICT' } }));
+    ({ productpage, reviews, service } = pods(snapshot));
+    expect(hopSecurity(snapshot, reviews, productpage, service, undefined, 9080)).toEqual(refused);
+  });
+
   it('destination-rule-all-mtls.yaml keeps ISTIO_MUTUAL', () => {
     const cluster = bookinfoCluster();
     cluster.apply(loadFixture('bookinfo/networking/destination-rule-all-mtls.yaml'), 'bookinfo');

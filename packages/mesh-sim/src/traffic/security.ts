@@ -111,6 +111,17 @@ export function destinationTlsMode(
  * One hop from `client` (undefined: a caller without a proxy) to `server`.
  * Auto mTLS: a client proxy sends Istio mTLS when the server has a proxy and its policy is not
  * DISABLE, unless a DestinationRule sets the TLS mode explicitly.
+ *
+ * How a mismatch fails, as the caller's Envoy sees it (the server's proxy never gets an HTTP
+ * request, so it reports nothing):
+ * - plaintext (DestinationRule `DISABLE`, or no proxy) toward STRICT: the TCP connection opens,
+ *   then the server's proxy finds no filter chain for plaintext and closes it: `UC`
+ *   ("reset reason: connection termination"). A caller without a proxy just sees the reset.
+ * - `SIMPLE` / `MUTUAL` (TLS the client originates, not Istio's): the handshake reaches a peer
+ *   that does not accept it (STRICT wants an Istio client certificate; otherwise the plaintext
+ *   app gets a ClientHello) and the connection never completes: `UF` with a TLS error. Same for
+ *   Istio mTLS toward a pod without a proxy or with DISABLE.
+ * The simulated apps all serve plaintext, so an app terminating TLS itself is not modelled.
  */
 export function hopSecurity(
   snapshot: MeshSnapshot,
@@ -128,13 +139,13 @@ export function hopSecurity(
   let sendsMtls = false;
   if (client?.hasProxy) {
     const drMode = destinationTlsMode(snapshot, service, client.namespace, subset, port);
+    if (drMode === 'SIMPLE' || drMode === 'MUTUAL') return { mtls: false, refused: true, failureFlag: 'UF' };
     if (drMode === 'ISTIO_MUTUAL') sendsMtls = true;
     else if (drMode === undefined) sendsMtls = server.hasProxy && serverMode !== 'DISABLE';
-    // DISABLE, SIMPLE and MUTUAL: not Istio mTLS (SIMPLE/MUTUAL originate non-mesh TLS).
   }
 
-  if (sendsMtls && !server.hasProxy) return { mtls: false, refused: true, failureFlag: 'UF' };
+  if (sendsMtls && (!server.hasProxy || serverMode === 'DISABLE'))
+    return { mtls: false, refused: true, failureFlag: 'UF' };
   if (!sendsMtls && serverMode === 'STRICT') return { mtls: false, refused: true, failureFlag: 'UC' };
-  if (sendsMtls && serverMode === 'DISABLE') return { mtls: false, refused: true, failureFlag: 'UC' };
   return { mtls: sendsMtls, refused: false };
 }

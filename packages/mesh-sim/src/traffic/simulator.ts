@@ -4,8 +4,11 @@ import { endpointsOf, key, resolveService } from './mesh';
 import type { MeshSnapshot, PodInfo, ServiceInfo, ServicePort } from './mesh';
 import { chance, logNormal, poisson } from './random';
 import type { Random } from './random';
+import { connectionPoolLimits, LoadTracker, overflowProbability } from './circuitBreaker';
+import { formatFlags } from './flags';
+import type { ResponseFlag } from './flags';
 import { routeHttp, withDelayFlag } from './routing';
-import type { HttpRequest, RetryPolicy } from './routing';
+import type { HttpRequest, ResetReason, RetryPolicy, RouteDecision } from './routing';
 import type { Call, Flow, Scenario } from './scenario';
 import { hopSecurity } from './security';
 
@@ -13,6 +16,30 @@ import { hopSecurity } from './security';
 export interface CallResult {
   code: number;
   durationMs: number;
+}
+
+/** One attempt as the caller's proxy saw it. */
+interface Attempt {
+  code: number;
+  grpcStatus: string;
+  durationMs: number;
+  responseBytes: number;
+  flags: ResponseFlag[];
+  /** The picked endpoint (undefined: none was picked). */
+  server?: PodInfo;
+  mtls: boolean;
+}
+
+function failedAttempt(durationMs: number, flags: ResponseFlag[], server: PodInfo | undefined): Attempt {
+  return {
+    code: 503,
+    grpcStatus: '14',
+    durationMs,
+    responseBytes: 0,
+    flags,
+    mtls: false,
+    ...(server ? { server } : {}),
+  };
 }
 
 /** One server-side handling, possibly cut short when the client stopped waiting. */
@@ -36,6 +63,8 @@ export class Simulator {
   private snapshot: MeshSnapshot;
   private flows: Flow[];
   private readonly roundRobin = new Map<string, number>();
+  /** Per client proxy and cluster: the load the circuit breakers see. */
+  private readonly load = new LoadTracker();
   /** Each simulated request stands for this many (sampling keeps very large meshes affordable). */
   private weight = 1;
   /** Proxy hops simulated so far (for the sampling budget). */
@@ -94,6 +123,7 @@ export class Simulator {
         }
       }
     }
+    this.load.endTick(seconds);
     return requests;
   }
 
@@ -142,8 +172,10 @@ export class Simulator {
       (decision.kind === 'forward' ? decision.port : port)?.protocol === 'grpc' ? 'grpc' : 'http';
 
     if (decision.kind === 'respond') {
+      // Answered by the caller's proxy (abort, no route, no cluster, no healthy host): no upstream
+      // host was picked, so the destination workload is unknown; the destination never sees it.
       const durationMs = decision.delayMs + this.overhead();
-      const labels = decision.service?.labels ?? unknownService(request.host);
+      const labels = decision.service?.labels ?? hostHeaderService(request, client);
       this.report('source', client, client.peer, UNKNOWN_PEER, labels, false, 'unknown', {
         protocol,
         code: decision.grpcStatus !== undefined ? 200 : decision.code,
@@ -164,75 +196,8 @@ export class Simulator {
         this.serve(client, server, mirror.service, protocol, request, sec.mtls, Infinity, depth);
     }
 
-    // Envoy's budget: the route timeout covers every attempt; each attempt may have its own.
-    const routeBudget = decision.timeoutMs ?? Infinity;
-    const appBudget = appTimeoutMs ?? Infinity;
-    let elapsed = decision.delayMs;
-    let final: Served & { flags: string; server?: PodInfo; mtls: boolean } = {
-      code: 503,
-      grpcStatus: '',
-      durationMs: 0,
-      cut: false,
-      responseBytes: 0,
-      flags: '-',
-      mtls: false,
-    };
-    const retries: RetryPolicy = decision.retries;
-    for (let attempt = 0; attempt <= retries.attempts; attempt++) {
-      const server = this.pick(
-        `${key(client.namespace, client.name)}|${decision.service.fqdn}|${decision.subset ?? ''}`,
-        decision.endpoints,
-      );
-      const sec = hopSecurity(this.snapshot, client, server, decision.service, decision.subset, port?.port);
-      const limit = Math.min(routeBudget - elapsed, appBudget - elapsed, retries.perTryTimeoutMs ?? Infinity);
-      if (sec.refused) {
-        final = {
-          code: 503,
-          grpcStatus: '14',
-          durationMs: 1,
-          cut: false,
-          responseBytes: 0,
-          flags: sec.failureFlag ?? 'UC',
-          server,
-          mtls: false,
-        };
-      } else {
-        const served = this.serve(
-          client,
-          server,
-          decision.service,
-          protocol,
-          request,
-          sec.mtls,
-          limit,
-          depth,
-        );
-        let flags = '-';
-        let code = served.code;
-        if (served.cut) {
-          const byApp =
-            appBudget - elapsed <= Math.min(routeBudget - elapsed, retries.perTryTimeoutMs ?? Infinity);
-          code = byApp ? 0 : 504;
-          flags = byApp ? 'DC' : 'UT';
-        }
-        final = { ...served, code, flags, server, mtls: sec.mtls };
-      }
-      elapsed += final.durationMs;
-      // Envoy retries a per-try timeout only when one is set, and never once its own client left (DC).
-      const retriable =
-        final.flags === 'DC'
-          ? false
-          : final.code === 504
-            ? final.flags === 'UT' && retries.perTryTimeoutMs !== undefined
-            : retries.retryOn(final.code);
-      if (!retriable || attempt === retries.attempts || elapsed >= Math.min(routeBudget, appBudget)) {
-        if (retriable && attempt > 0 && attempt === retries.attempts)
-          final.flags = final.flags === '-' ? 'URX' : `URX,${final.flags}`;
-        break;
-      }
-    }
-
-    const durationMs = elapsed + this.overhead();
+    const final = this.attempts(client, decision, protocol, request, depth, appTimeoutMs);
+    const durationMs = decision.delayMs + final.elapsedMs + this.overhead();
     this.report(
       'source',
       client,
@@ -252,6 +217,103 @@ export class Simulator {
       },
     );
     return { code: final.code, durationMs };
+  }
+
+  /**
+   * Envoy's router for a forwarded request: attempts with retries, the route timeout and the
+   * per-try timeout, the circuit breaker. The route timeout's timer starts when the router gets
+   * the request, after any injected delay (the fault filter runs first); the application's own
+   * timeout runs from the start, delay included.
+   */
+  private attempts(
+    client: PodInfo,
+    decision: Extract<RouteDecision, { kind: 'forward' }>,
+    protocol: 'http' | 'grpc',
+    request: HttpRequest,
+    depth: number,
+    appTimeoutMs: number | undefined,
+  ): Attempt & { elapsedMs: number } {
+    const routeBudget = decision.timeoutMs ?? Infinity;
+    const appBudget = (appTimeoutMs ?? Infinity) - decision.delayMs;
+    const retries: RetryPolicy = decision.retries;
+    const portNumber = decision.port?.port;
+    const cluster = `${key(client.namespace, client.name)}|${decision.service.fqdn}|${portNumber ?? ''}|${decision.subset ?? ''}`;
+    const limits = connectionPoolLimits(
+      this.snapshot,
+      decision.service,
+      client.namespace,
+      decision.subset,
+      portNumber,
+      protocol,
+    );
+    let elapsed = 0;
+    let final: Attempt = failedAttempt(0, ['UH'], undefined);
+    for (let attempt = 0; attempt <= retries.attempts; attempt++) {
+      if (limits) {
+        this.load.arrive(cluster, this.weight);
+        if (chance(this.random, 100 * overflowProbability(this.load.offered(cluster), limits))) {
+          // Overflow is never retried; the pool refuses before picking a connection to a host.
+          final = failedAttempt(0.05, ['UO'], undefined);
+          elapsed += final.durationMs;
+          break;
+        }
+      }
+      const server = this.pick(`${cluster}|rr`, decision.endpoints);
+      const sec = hopSecurity(this.snapshot, client, server, decision.service, decision.subset, portNumber);
+      const perTry = retries.perTryTimeoutMs ?? Infinity;
+      const limit = Math.min(routeBudget - elapsed, appBudget - elapsed, perTry);
+      let reset: ResetReason | undefined;
+      if (sec.refused) {
+        // The endpoint was picked, so Istio names its workload from the endpoint metadata.
+        const flag = sec.failureFlag ?? 'UC';
+        final = failedAttempt(1, [flag], server);
+        reset = flag === 'UF' ? 'connect-failure' : 'connection-termination';
+      } else {
+        const served = this.serve(
+          client,
+          server,
+          decision.service,
+          protocol,
+          request,
+          sec.mtls,
+          limit,
+          depth,
+        );
+        final = { ...served, flags: [], server, mtls: sec.mtls };
+        if (served.cut) {
+          if (appBudget - elapsed <= Math.min(routeBudget - elapsed, perTry)) {
+            // The application gave up first: its proxy sees the downstream go away.
+            final = { ...final, code: 0, flags: [protocol === 'grpc' ? 'DR' : 'DC'] };
+            elapsed += final.durationMs;
+            break;
+          }
+          final = { ...final, code: 504, flags: ['UT'] };
+          // The route's own timeout ends the request; only a per-try timeout may be retried.
+          if (routeBudget - elapsed <= perTry) {
+            elapsed += final.durationMs;
+            break;
+          }
+          reset = 'timeout';
+        }
+      }
+      if (limits) this.load.hold(cluster, final.durationMs);
+      elapsed += final.durationMs;
+      const retriable =
+        reset !== undefined
+          ? retries.retriesReset(reset)
+          : retries.retriesResponse(
+              final.code,
+              protocol === 'grpc' ? Number(final.grpcStatus || '0') : undefined,
+            );
+      if (!retriable) break;
+      if (attempt === retries.attempts) {
+        // Envoy's UpstreamRetryLimitExceeded: the outcome was retriable but no retry was left.
+        if (retries.attempts > 0) final.flags = [...final.flags, 'URX'];
+        break;
+      }
+      if (elapsed >= Math.min(routeBudget, appBudget)) break;
+    }
+    return { ...final, elapsedMs: elapsed };
   }
 
   /** A caller without a proxy: kube-proxy picks an endpoint; no Istio config applies. */
@@ -319,7 +381,9 @@ export class Simulator {
           protocol,
           code: cut ? 0 : protocol === 'grpc' ? 200 : code,
           grpcStatus: cut ? '' : grpcStatus,
-          flags: cut ? 'DC' : '-',
+          // The caller's proxy reset the stream: HTTP/1.1 between proxies closes the connection
+          // (DC), HTTP/2 sends RST_STREAM (DR, Envoy's DownstreamRemoteReset).
+          flags: cut ? (protocol === 'grpc' ? 'DR' : 'DC') : '-',
           durationMs: reported + 0.1,
           requestBytes: requestSize(request),
           responseBytes: cut ? 0 : responseBytes,
@@ -342,8 +406,30 @@ export class Simulator {
       undefined,
       port.port,
     );
-    if (sec.refused) return { code: 0, durationMs: 1 };
     const received = Math.round(logNormal(this.random, 300, 0.3));
+    if (sec.refused) {
+      // Envoy's tcp_proxy: a failed connect is UF, and with its single connect attempt spent, URX;
+      // a connection the server closes after connecting (STRICT vs plaintext) carries no flag.
+      // Only the caller's proxy saw a connection; it opened and closed with nothing sent back.
+      if (client.hasProxy) {
+        this.metrics.recordTcp({
+          reporter: 'source',
+          pod: client.reporter,
+          source: client.peer,
+          destination: server.peer,
+          service: service.labels,
+          mtls: false,
+          security: 'unknown',
+          flags: sec.failureFlag === 'UF' ? formatFlags(['UF', 'URX']) : '-',
+          sentBytes: 0,
+          receivedBytes: sec.failureFlag === 'UF' ? 0 : received,
+          opened: 1,
+          closed: 1,
+          count: this.weight,
+        });
+      }
+      return { code: 0, durationMs: 1 };
+    }
     const sent = Math.round(logNormal(this.random, 900, 0.4));
     const durationMs = logNormal(this.random, 2, 0.4);
     const tcp = { sentBytes: sent, receivedBytes: received, opened: 1, closed: 1, count: this.weight };
@@ -418,13 +504,25 @@ export class Simulator {
   }
 }
 
-const unknownServices = new Map<string, ServiceLabels>();
-function unknownService(host: string): ServiceLabels {
-  let labels = unknownServices.get(host);
+const hostServices = new Map<string, ServiceLabels>();
+/**
+ * Destination service labels when the request reached no cluster (no route, unknown cluster):
+ * Istio's stats fall back to the Host header for destination_service and its name, and know no
+ * namespace.
+ */
+function hostHeaderService(request: HttpRequest, client: PodInfo): ServiceLabels {
+  const host =
+    request.port === undefined ||
+    request.port === 80 ||
+    client.workload.isGateway ||
+    request.host.includes(':')
+      ? request.host
+      : `${request.host}:${request.port}`;
+  let labels = hostServices.get(host);
   if (!labels) {
-    labels = { host, name: host.split('.')[0] ?? host, namespace: 'unknown' };
-    if (unknownServices.size > 1000) unknownServices.clear();
-    unknownServices.set(host, labels);
+    labels = { host, name: host, namespace: 'unknown' };
+    if (hostServices.size > 1000) hostServices.clear();
+    hostServices.set(host, labels);
   }
   return labels;
 }
