@@ -27,6 +27,10 @@ const program = new Command()
   .option('--metrics-port <port>', 'Prometheus /metrics port (0: any free port)', integer, 0)
   .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temp file)')
   .option(
+    '--state-dir <dir>',
+    'keep objects, resourceVersions, CA, certificate and tokens here: a restart on the same dir and port is an API-server restart',
+  )
+  .option(
     '--pod-endpoint <spec>',
     '<namespace>/<deployment>:<port>=<host>:<port>: port-forwards to that deployment reach a local server',
     collect,
@@ -48,6 +52,7 @@ const o = program.opts<{
   apiPort: number;
   metricsPort: number;
   kubeconfigOut?: string;
+  stateDir?: string;
   podEndpoint: string[];
   seed?: number;
   kubeMinor: string;
@@ -65,6 +70,7 @@ try {
     apiPort: o.apiPort,
     metricsPort: o.metricsPort,
     ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
+    ...(o.stateDir ? { stateDir: o.stateDir } : {}),
     podEndpoints: o.podEndpoint,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     minorVersion: o.kubeMinor,

@@ -10,16 +10,19 @@ import { join } from 'node:path';
 import type { ClusterStore, KubeObject } from './cluster/types';
 import { startControllers } from './controllers';
 import { generateTokens } from './kube/auth';
+import { StateDir, persistStore } from './kube/stateDir';
 import type { Tokens } from './kube/auth';
 import { createClusterStore } from './kube/bootstrap';
 import type { PodTargetResolver } from './kube/server';
 import { startApiServer } from './kube/server';
-import type { KubeStore } from './kube/store';
+import { KubeStore } from './kube/store';
 import { loadScenario } from './scenarios';
 import { generateCertificates } from './tls/certificates';
+import type { Certificates } from './tls/certificates';
 import { renderKubeconfig } from './tls/kubeconfig';
 import { Readable } from 'node:stream';
 import { startTraffic } from './traffic';
+import { z } from 'zod';
 import type { TrafficEngine } from './traffic';
 
 export interface MeshSimOptions {
@@ -45,6 +48,12 @@ export interface MeshSimOptions {
   minorVersion?: string;
   /** Interval of watch bookmarks when clients ask for them (default 30 s). */
   bookmarkIntervalMs?: number;
+  /**
+   * Keep the world here across restarts (objects, the resourceVersion counter, CA and serving
+   * certificate, tokens): starting again on the same dir and port is an API-server restart.
+   * Absent: everything lives in memory and is gone on stop.
+   */
+  stateDir?: string;
   log?: (line: string) => void;
 }
 
@@ -61,6 +70,15 @@ export interface MeshSim {
   tokens: Tokens;
   /** Drops watch history and ends open watches with 410 Expired, so informers relist. */
   compactWatchCache(): void;
+  /** The state dir in use (MeshSimOptions.stateDir), if any. */
+  stateDir?: string;
+  /** Writes the state dir now (it is also written shortly after every change and on stop). */
+  saveState(): Promise<void>;
+  /**
+   * Stops and starts again from the state dir on the same ports and kubeconfig path, like a
+   * kube-apiserver restart. Needs `stateDir`. Updates this object's fields in place.
+   */
+  restart(): Promise<MeshSim>;
   stop(): Promise<void>;
 }
 
@@ -122,10 +140,9 @@ const NOOP_TRAFFIC: TrafficEngine = {
   requestCount: () => 0,
 };
 
-export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+/** The world of a first start: seed namespaces, CRDs, the scenario. */
+function freshStore(opts: MeshSimOptions): KubeStore {
   const store = createClusterStore();
-  const stopControllers = startControllers(store);
   const scenarioOpts: { scenario: 'bookinfo' | 'scale'; namespaces?: number; services?: number } = {
     scenario: opts.scenario,
   };
@@ -135,8 +152,59 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
   if (!store.peek('namespaces', undefined, 'istio-system')) {
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
   }
+  return store;
+}
 
-  const [certs, tokens] = [await generateCertificates(), generateTokens()];
+const tokensSchema = z.object({ admin: z.string().min(16), viewer: z.string().min(16) });
+const certsSchema = z.object({ caPem: z.string(), certPem: z.string(), keyPem: z.string() });
+
+/** Loads what a previous run saved, or creates (and saves) it. */
+async function loadOrCreate(
+  state: StateDir | undefined,
+  opts: MeshSimOptions,
+): Promise<{ store: KubeStore; certs: Certificates; tokens: Tokens; restored: boolean }> {
+  const snapshot = state?.readSnapshot();
+  let store: KubeStore;
+  if (snapshot) {
+    store = new KubeStore();
+    store.restore(snapshot);
+  } else store = freshStore(opts);
+  let certs = state?.read('tls.json', certsSchema);
+  if (!certs) {
+    certs = await generateCertificates();
+    state?.write('tls.json', certs);
+  }
+  let tokens = state?.read('tokens.json', tokensSchema);
+  if (!tokens) {
+    tokens = generateTokens();
+    state?.write('tokens.json', tokens);
+  }
+  return { store, certs, tokens, restored: snapshot !== undefined };
+}
+
+/** One run of the servers; restart() replaces it with a new one on the same ports. */
+interface Instance {
+  fields: Pick<
+    MeshSim,
+    'apiServer' | 'metricsUrl' | 'store' | 'traffic' | 'tokens' | 'compactWatchCache' | 'saveState'
+  >;
+  apiPort: number;
+  metricsPort: number;
+  shutdown(): Promise<void>;
+}
+
+async function startInstance(opts: MeshSimOptions, kubeconfig: string): Promise<Instance> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const state = opts.stateDir ? new StateDir(opts.stateDir) : undefined;
+  const { store, certs, tokens, restored } = await loadOrCreate(state, opts);
+  if (restored)
+    log(`mesh-sim: restored state from ${opts.stateDir ?? ''} at resourceVersion ${store.resourceVersion()}`);
+  const stopControllers = startControllers(store);
+  const persister = state ? persistStore(store, state, { log }) : undefined;
+  const stopPersisting = async (): Promise<void> => {
+    if (persister) await persister.stop();
+  };
+
   let api: Awaited<ReturnType<typeof startApiServer>>;
   try {
     api = await startApiServer({
@@ -151,6 +219,7 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
     });
   } catch (err) {
     stopControllers(); // e.g. the API port is taken
+    await stopPersisting();
     throw err;
   }
 
@@ -194,30 +263,31 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
     traffic.stop();
     stopControllers();
     await api.close();
+    await stopPersisting();
     throw err;
   }
   const metricsPort = (metrics.address() as AddressInfo).port;
 
-  let tempDir: string | undefined;
-  let kubeconfig = opts.kubeconfigOut;
-  if (!kubeconfig) {
-    tempDir = mkdtempSync(join(tmpdir(), 'mesh-sim-'));
-    kubeconfig = join(tempDir, 'kubeconfig');
-  }
   writeFileSync(kubeconfig, renderKubeconfig({ server: api.url, caPem: certs.caPem, tokens }), {
     mode: 0o600,
   });
 
   let stopped = false;
   return {
-    apiServer: api.url,
-    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    kubeconfig,
-    store,
-    traffic,
-    tokens,
-    compactWatchCache: () => store.compact(),
-    async stop() {
+    fields: {
+      apiServer: api.url,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      store,
+      traffic,
+      tokens,
+      compactWatchCache: () => store.compact(),
+      saveState: async () => {
+        if (persister) await persister.flush();
+      },
+    },
+    apiPort: api.port,
+    metricsPort,
+    async shutdown() {
       if (stopped) return;
       stopped = true;
       traffic.stop();
@@ -229,7 +299,45 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
           metrics.closeAllConnections();
         }),
       ]);
+      await stopPersisting();
+    },
+  };
+}
+
+export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
+  let tempDir: string | undefined;
+  let kubeconfig = opts.kubeconfigOut;
+  if (!kubeconfig) {
+    tempDir = mkdtempSync(join(tmpdir(), 'mesh-sim-'));
+    kubeconfig = join(tempDir, 'kubeconfig');
+  }
+  let current: Instance;
+  try {
+    current = await startInstance(opts, kubeconfig);
+  } catch (err) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+  let stopped = false;
+  const sim: MeshSim = {
+    ...current.fields,
+    kubeconfig,
+    ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+    async restart() {
+      if (!opts.stateDir) throw new Error('restart() needs MeshSimOptions.stateDir');
+      if (stopped) throw new Error('restart() after stop()');
+      const { apiPort, metricsPort } = current;
+      await current.shutdown();
+      current = await startInstance({ ...opts, apiPort, metricsPort }, kubeconfig);
+      Object.assign(sim, current.fields);
+      return sim;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await current.shutdown();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+  return sim;
 }

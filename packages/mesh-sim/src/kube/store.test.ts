@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../cluster/types';
 import { createClusterStore } from './bootstrap';
 import { StatusError } from './status';
+import { KubeStore } from './store';
 import type { StoredEvent } from './store';
 
 const VS = 'virtualservices.networking.istio.io';
@@ -175,5 +176,22 @@ describe('KubeStore', () => {
       metadata: { name: 'w', namespace: 'default' },
     });
     expect(w.metadata.generation).toBe(1);
+  });
+});
+
+describe('KubeStore snapshot and restore', () => {
+  it('restores objects, CRD-served kinds and the resourceVersion counter; older watch positions are expired', () => {
+    const a = createClusterStore();
+    const created = a.create(VS, vs('kept'));
+    const snap = JSON.parse(JSON.stringify(a.snapshot())) as ReturnType<typeof a.snapshot>;
+    const b = new KubeStore();
+    b.restore(snap);
+    expect(b.resourceVersion()).toBe(a.resourceVersion());
+    expect(b.get(VS, 'default', 'kept')).toEqual(created);
+    expect(b.eventsSince(Number(created.metadata.resourceVersion) - 1)).toBeUndefined();
+    expect(b.eventsSince(Number(b.resourceVersion()))).toEqual([]);
+    const next = b.create(VS, vs('next'));
+    expect(Number(next.metadata.resourceVersion)).toBe(Number(a.resourceVersion()) + 1);
+    expect(() => b.restore(snap)).toThrow(/empty store/);
   });
 });

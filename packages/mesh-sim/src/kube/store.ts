@@ -29,6 +29,15 @@ export interface StoredEvent extends ClusterEvent {
   previous?: KubeObject;
 }
 
+/** Everything a restarted API server needs to carry on where the last one stopped. */
+export interface StoreSnapshot {
+  /** The global resourceVersion counter. */
+  resourceVersion: number;
+  /** Objects in storage versions, CustomResourceDefinitions first. */
+  objects: { resource: GroupResource; object: KubeObject }[];
+  allocators: { nextServiceIp: number; nextPodIp: number; nextNodePort: number };
+}
+
 export interface StoreOptions {
   /**
    * How many events are kept for watch resume before the oldest are dropped (default 25,000;
@@ -201,6 +210,48 @@ export class KubeStore implements ClusterStore {
   /** The oldest resourceVersion a watch can still resume from. */
   oldestResumableVersion(): number {
     return this.compactedRv;
+  }
+
+  /** The state to persist: objects, the resourceVersion counter and the address allocators. */
+  snapshot(): StoreSnapshot {
+    const crds = 'customresourcedefinitions.apiextensions.k8s.io';
+    const objects: StoreSnapshot['objects'] = [];
+    for (const object of this.list(crds)) objects.push({ resource: crds, object });
+    for (const [resource, table] of this.objects) {
+      if (resource === crds) continue;
+      for (const object of table.list()) objects.push({ resource, object });
+    }
+    return {
+      resourceVersion: this.rv,
+      objects,
+      allocators: {
+        nextServiceIp: this.nextServiceIp,
+        nextPodIp: this.nextPodIp,
+        nextNodePort: this.nextNodePort,
+      },
+    };
+  }
+
+  /**
+   * Loads a snapshot into an empty store, objects exactly as saved (uid, resourceVersion,
+   * timestamps). Like a restarted kube-apiserver whose watch cache is empty, no history
+   * survives: a watch from an older resourceVersion gets 410 Expired.
+   */
+  restore(snapshot: StoreSnapshot): void {
+    if (this.objects.size > 0 || this.rv > 0) throw new Error('restore() needs an empty store');
+    for (const { resource, object } of snapshot.objects) {
+      const info = this.registry.get(resource);
+      if (!info) throw new Error(`state holds ${resource}, which this server does not serve`);
+      const obj = clone(object);
+      deepFreeze(obj);
+      this.bucket(resource).set(obj);
+      if (resource === 'customresourcedefinitions.apiextensions.k8s.io') this.crdChanged(obj);
+    }
+    this.rv = snapshot.resourceVersion;
+    this.compactedRv = snapshot.resourceVersion;
+    this.nextServiceIp = snapshot.allocators.nextServiceIp;
+    this.nextPodIp = snapshot.allocators.nextPodIp;
+    this.nextNodePort = snapshot.allocators.nextNodePort;
   }
 
   /** Drops all history (like etcd compaction) and tells open watches to end with 410. */
