@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { prometheusForServe, registerDashboardCommand } from './dashboard';
 import { createLogger } from './logger';
+import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from './prom/client';
 import { startServer } from './server';
 
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -14,6 +15,11 @@ const parsePort = (v: string): number => {
 const parseCount = (v: string): number => {
   const r = z.coerce.number().int().min(1).max(10_000).safeParse(v);
   if (!r.success) throw new InvalidArgumentError('a whole number ≥ 1');
+  return r.data;
+};
+const parseSeconds = (v: string): number => {
+  const r = z.coerce.number().min(0.1).max(3600).safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('seconds between 0.1 and 3600, e.g. 1.5');
   return r.data;
 };
 
@@ -63,10 +69,11 @@ program
   .option('--state-dir <dir>', 'where the change history is kept (default: ~/.sextant)')
   .option(
     '--prometheus-timeout <seconds>',
-    'longest wait for Prometheus before a graph is drawn from configuration alone',
-    parseCount,
-    8,
+    'longest wait for Prometheus before a graph is drawn from configuration alone (decimals allowed)',
+    parseSeconds,
+    DEFAULT_PROMETHEUS_TIMEOUT_MS / 1000,
   )
+  .option('--no-query-coalescing', 'send every PromQL query, sharing none between users (for comparison)')
   .action(
     async (o: {
       kubeconfig?: string;
@@ -80,6 +87,7 @@ program
       readOnly: boolean;
       stateDir?: string;
       prometheusTimeout: number;
+      queryCoalescing: boolean;
     }) => {
       const logger = createLogger();
       // Without --prometheus-url: the Service's address in-cluster, a reconnecting port-forward outside.
@@ -101,6 +109,7 @@ program
         readOnly: o.readOnly,
         stateDir: o.stateDir,
         graphTimeoutMs: o.prometheusTimeout * 1000,
+        noQueryCoalescing: !o.queryCoalescing,
         logger,
       });
       process.stdout.write(`Sextant is serving on ${server.url}\n`);

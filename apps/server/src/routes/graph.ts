@@ -5,6 +5,8 @@ import { HttpError } from '../httpError';
 import { buildGraph } from '../mesh/graph';
 import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
+import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from '../prom/client';
+import { telemetryWarning } from '../prom/telemetryWarning';
 import type { AppDeps } from './deps';
 import { durationSeconds, NamespaceName } from './params';
 import { namespaceCalls, validateNamespaceCalls } from '../mesh/validations';
@@ -45,7 +47,7 @@ export function graphRouter(deps: AppDeps): Router {
         message: 'No telemetry source is configured: the graph shows configuration only.',
       });
     } else {
-      const timeoutMs = deps.graphTimeoutMs ?? 8_000;
+      const timeoutMs = deps.graphTimeoutMs ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
       const aborter = new AbortController();
       // The caller went away before we answered: stop the queries. (req's 'close' fires when its
       // body is read, not when the connection drops.)
@@ -64,12 +66,16 @@ export function graphRouter(deps: AppDeps): Router {
         telemetryMs = performance.now() - started;
       } catch (err) {
         configOnly = true;
-        const why = err instanceof Error ? err.message : String(err);
-        req.log.warn({ err: why }, 'telemetry failed; answering from configuration');
-        warnings.push({
-          code: 'telemetry_unavailable',
-          message: `Traffic is missing: ${why} The graph shows configuration only.`,
-        });
+        const prom = deps.prom?.status();
+        const warning = telemetryWarning(err, prom?.breaker, prom?.url);
+        // An open circuit is one known outage, already logged when it opened.
+        if (warning.code !== 'telemetry_circuit_open') {
+          req.log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'telemetry failed; answering from configuration',
+          );
+        }
+        warnings.push(warning);
       }
     }
 
