@@ -34,6 +34,12 @@ export interface ServeOptions {
   stateDir?: string;
   /** Longest wait for the first sync of the informers before listening anyway. */
   syncTimeoutMs?: number;
+  /** Send every PromQL query, sharing none (`--no-query-coalescing`; the bench compares both). */
+  noQueryCoalescing?: boolean;
+  /** How long watches may fail before `/readyz` answers 503 (default 30 s). */
+  notReadyAfterMs?: number;
+  /** Circuit breaker: how often an open circuit probes Prometheus (default 2 s). */
+  prometheusProbeIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -62,6 +68,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       url: options.prometheusUrl,
       bearerToken: options.prometheusBearerToken,
       headers: options.prometheusHeaders,
+      timeoutMs: options.graphTimeoutMs,
+      coalesce: !options.noQueryCoalescing,
+      probeIntervalMs: options.prometheusProbeIntervalMs,
+      onBreakerChange: (state, reason) =>
+        (state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))(
+          { state, reason },
+          `Prometheus circuit ${state}`,
+        ),
     });
     telemetry = new PrometheusSource(prom);
   }
@@ -93,6 +107,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     graphTimeoutMs: options.graphTimeoutMs,
     webDist: options.webDist ?? defaultWebDist(),
     promQueries: () => prom?.queriesIssued ?? 0,
+    prom,
+    notReadyAfterMs: options.notReadyAfterMs,
     stateDir: options.stateDir,
   });
   const http = createServer(app);
@@ -121,6 +137,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         http.closeAllConnections();
         await closed;
         telemetry?.stop?.();
+        prom?.stop();
         await cache.stop();
       })()),
   };

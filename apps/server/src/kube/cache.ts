@@ -26,9 +26,21 @@ export interface ChangeEvent {
 
 export interface InformerStatus {
   resource: ResourceKey;
+  /** True while the informer's list and watch are current; false before the first list and while failing. */
   synced: boolean;
+  /** Epoch ms of the last successful (re)list or watch start. */
+  lastSyncAt?: number;
   lastError?: string;
+  lastErrorAt?: number;
+  /** Epoch ms when the current run of failures began; absent while healthy. */
+  failingSince?: number;
 }
+
+/** Reconnect backoff: doubles from 500 ms, capped at 4 s, each wait jittered to 50–100 % of it. */
+const BACKOFF_START_MS = 500;
+const BACKOFF_CAP_MS = 4_000;
+/** Jittered so that fourteen informers do not knock on a recovering API server at the same instant. */
+const jittered = (ms: number): number => Math.round(ms * (0.5 + Math.random() * 0.5));
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,14 +62,21 @@ interface Entry {
   def: ResourceDef;
   informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   synced: boolean;
+  lastSyncAt?: number;
   lastError?: string;
+  lastErrorAt?: number;
+  failingSince?: number;
+  /** Failures so far; a start succeeded when no failure was counted during it. */
+  failures: number;
   backoffMs: number;
   timer?: NodeJS.Timeout;
 }
 
 /**
  * One informer per watched kind. Every read of the server comes from here, never from a list
- * call per request. An informer that fails restarts itself with exponential backoff.
+ * call per request. An informer that fails restarts itself with a short, capped, jittered backoff
+ * (so the cache is current again within seconds of the API server's return); a 410 Gone makes
+ * the client's ListWatch relist at once. `synced` is false while an informer is failing.
  */
 export class KubeCache {
   private readonly entries = new Map<ResourceKey, Entry>();
@@ -96,7 +115,7 @@ export class KubeCache {
       const listFn = listFns[def.plural];
       if (!listFn) continue;
       const informer = makeInformer<KubernetesObject>(kc, listPath(def), listFn);
-      const entry: Entry = { def, informer, synced: false, backoffMs: 1000 };
+      const entry: Entry = { def, informer, synced: false, failures: 0, backoffMs: BACKOFF_START_MS };
       this.entries.set(def.plural, entry);
       const emit = (type: ChangeType) => (o: KubernetesObject) => this.changed(def, type, o);
       informer.on('add', emit('ADDED'));
@@ -121,36 +140,50 @@ export class KubeCache {
 
   private async startInformer(entry: Entry): Promise<void> {
     if (this.stopped) return;
-    const errorBefore = entry.lastError;
-    entry.lastError = undefined;
+    const failuresBefore = entry.failures;
     try {
       await entry.informer.start();
     } catch (err) {
       this.failed(entry, err);
       return;
     }
-    if (entry.lastError === undefined) {
+    if (entry.failures === failuresBefore) {
       if (!entry.synced) this.bump();
       entry.synced = true;
-      entry.backoffMs = 1000;
-      if (errorBefore) this.logger.info({ resource: entry.def.plural }, 'informer recovered');
+      entry.lastSyncAt = Date.now();
+      entry.backoffMs = BACKOFF_START_MS;
+      if (entry.failingSince !== undefined) {
+        this.logger.info(
+          {
+            resource: entry.def.plural,
+            failedForMs: Date.now() - entry.failingSince,
+            lastError: entry.lastError,
+          },
+          'informer recovered',
+        );
+      }
+      entry.failingSince = undefined;
     }
   }
 
   private failed(entry: Entry, err: unknown): void {
     const message = describeError(err);
+    const now = Date.now();
+    entry.failures += 1;
     entry.lastError = message;
+    entry.lastErrorAt = now;
+    entry.failingSince ??= now;
+    // The watch is down: what the cache holds may already be out of date.
+    entry.synced = false;
     if (this.stopped || entry.timer) return;
-    this.logger.warn(
-      { resource: entry.def.plural, err: message, retryInMs: entry.backoffMs },
-      'informer failed; restarting',
-    );
+    const retryInMs = jittered(entry.backoffMs);
+    this.logger.warn({ resource: entry.def.plural, err: message, retryInMs }, 'informer failed; restarting');
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       void this.startInformer(entry);
-    }, entry.backoffMs);
+    }, retryInMs);
     entry.timer.unref();
-    entry.backoffMs = Math.min(entry.backoffMs * 2, 30_000);
+    entry.backoffMs = Math.min(entry.backoffMs * 2, BACKOFF_CAP_MS);
   }
 
   private bump(): void {
@@ -222,7 +255,10 @@ export class KubeCache {
     return [...this.entries.values()].map((e) => ({
       resource: e.def.plural,
       synced: e.synced,
+      lastSyncAt: e.lastSyncAt,
       lastError: e.lastError,
+      lastErrorAt: e.lastErrorAt,
+      failingSince: e.failingSince,
     }));
   }
 

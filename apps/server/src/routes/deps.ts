@@ -3,6 +3,7 @@ import type { ChangeEvent, InformerStatus } from '../kube/cache';
 import type { ResourceDef, ResourceKey } from '../kube/resources';
 import type { WriteOptions } from '../kube/writer';
 import type { K8sObject, MeshConfig } from '../mesh/types';
+import type { PromClientStatus } from '../prom/client';
 import type { TelemetrySource } from '../prom/source';
 
 /** What routes read: the informer cache (kube/cache.ts `KubeCache`). */
@@ -53,4 +54,8 @@ export interface AppDeps {
   stateDir?: string;
   /** PromQL queries sent so far (for /api/status and the bench). */
   promQueries?: () => number;
+  /** The Prometheus client's breaker and sharing state, when telemetry is Prometheus. */
+  prom?: { status(): PromClientStatus };
+  /** How long watches may fail before `/readyz` answers 503 (default 30 s). */
+  notReadyAfterMs?: number;
 }

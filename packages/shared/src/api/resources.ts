@@ -133,17 +133,75 @@ export const ChangeEvent = z.object({
 });
 export type ChangeEvent = z.infer<typeof ChangeEvent>;
 
+/** One informer of the server's cache. Times are ISO 8601. */
+export const InformerState = z.object({
+  resource: z.string(),
+  /** True while its list and watch are current; false before the first list and while failing. */
+  synced: z.boolean(),
+  state: z.enum(['syncing', 'synced', 'failing']),
+  lastSyncAt: z.string().optional(),
+  lastError: z.string().optional(),
+  lastErrorAt: z.string().optional(),
+  /** When the current run of failures began; absent while healthy. */
+  failingSince: z.string().optional(),
+});
+export type InformerState = z.infer<typeof InformerState>;
+
+/** The Prometheus client: its circuit breaker and the shared-query cache. Times are ISO 8601. */
+export const PrometheusState = z.object({
+  url: z.string(),
+  /** closed: queries go out; open: they fail at once while a background probe checks Prometheus. */
+  breaker: z.enum(['closed', 'open', 'half_open']),
+  consecutiveFailures: z.number(),
+  lastSuccessAt: z.string().optional(),
+  failingSince: z.string().optional(),
+  openedAt: z.string().optional(),
+  lastError: z
+    .object({
+      /** down: not answering; slow: no answer within the timeout; error: answered with a failure. */
+      kind: z.enum(['down', 'slow', 'error']),
+      message: z.string(),
+      reason: z.string().optional(),
+      at: z.string(),
+    })
+    .optional(),
+  /** PromQL queries sent (shared ones once); probes counted apart. */
+  queriesSent: z.number(),
+  probesSent: z.number(),
+});
+export type PrometheusState = z.infer<typeof PrometheusState>;
+
+/** Identical PromQL of one refresh bucket is sent once; this says how often that saved a query. */
+export const QueryCacheState = z.object({
+  enabled: z.boolean(),
+  /** Width of the evaluation-time bucket callers share, in seconds. */
+  bucketSeconds: z.number(),
+  hits: z.number(),
+  misses: z.number(),
+  inFlightJoins: z.number(),
+  /** (hits + inFlightJoins) / lookups, 0..1. */
+  hitRate: z.number(),
+  entries: z.number(),
+});
+export type QueryCacheState = z.infer<typeof QueryCacheState>;
+
 /** `GET /api/status` */
 export const ServerStatus = z.object({
   telemetrySource: z.enum(['prometheus', 'simulator', 'none']),
   /** The Prometheus URL, or a description of the simulator source. */
   telemetry: z.string(),
   cacheSynced: z.boolean(),
+  /** What `/readyz` answers, with the reason when not ready. */
+  ready: z.boolean(),
+  notReadyReason: z.string().optional(),
   readOnly: z.boolean(),
-  informers: z.array(
-    z.object({ resource: z.string(), synced: z.boolean(), lastError: z.string().optional() }),
-  ),
+  informers: z.array(InformerState),
   /** PromQL queries sent since start. */
   promQueries: z.number(),
+  /** Present when telemetry comes from Prometheus. */
+  prometheus: PrometheusState.optional(),
+  queryCache: QueryCacheState.optional(),
+  /** The server's clock (ISO 8601), so a browser can tell the age of what it shows. */
+  now: z.string(),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
