@@ -4,3 +4,4 @@ export * from './api/validation';
 export * from './api/resources';
 export * from './routing';
 export * from './istio';
+export * from './api/responseFlags';

@@ -18,11 +18,15 @@ export const kialiThresholds: HealthThresholds = {
 };
 
 /**
- * A request failed on the server side: a 5xx, or no HTTP code at all (`0`, `-`), which is
- * how Envoy reports resets and connection failures.
+ * Requests per second by outcome. `serverErrors` are 5xx, requests without a response (code 0,
+ * failure flags such as `UF`, `UO`, `DC`) and gRPC server-side statuses; `clientErrors` are 4xx
+ * and gRPC caller-side statuses (see classifyOutcome in packages/shared).
  */
-export const isServerError = (code: string): boolean => code.startsWith('5') || code === '0' || code === '-';
-export const isClientError = (code: string): boolean => code.startsWith('4');
+export interface ErrorTally {
+  total: number;
+  serverErrors: number;
+  clientErrors: number;
+}
 
 // Same comparison as Kiali's ascendingThresholdCheck: zero is always healthy.
 function check(percent: number, t: ErrorThreshold): Health {
@@ -39,22 +43,11 @@ export function worstHealth(a: Health, b: Health): Health {
   return rank[a] >= rank[b] ? a : b;
 }
 
-/** Health of a set of requests, given requests per second by response code. `na` without requests. */
-export function requestHealth(
-  byCode: Record<string, number>,
-  thresholds: HealthThresholds = kialiThresholds,
-): Health {
-  let total = 0;
-  let server = 0;
-  let client = 0;
-  for (const [code, rps] of Object.entries(byCode)) {
-    total += rps;
-    if (isServerError(code)) server += rps;
-    else if (isClientError(code)) client += rps;
-  }
-  if (total <= 0) return 'na';
+/** Health of a set of requests, Kiali's way: 5xx-like and 4xx-like shares against their own thresholds. `na` without requests. */
+export function tallyHealth(tally: ErrorTally, thresholds: HealthThresholds = kialiThresholds): Health {
+  if (tally.total <= 0) return 'na';
   return worstHealth(
-    check((server / total) * 100, thresholds.code5xx),
-    check((client / total) * 100, thresholds.code4xx),
+    check((tally.serverErrors / tally.total) * 100, thresholds.code5xx),
+    check((tally.clientErrors / tally.total) * 100, thresholds.code4xx),
   );
 }

@@ -126,21 +126,33 @@ export interface RequestSample {
   source: SourcePeer;
   destination: DestinationPeer;
   protocol: TrafficProtocol;
+  /** HTTP status; `0` when no response came back (reset, connection failure). */
   responseCode: string;
+  /** Envoy's flags, comma-separated (`URX,UC`), `-` for none. */
   responseFlags: string;
+  /** gRPC status number for gRPC requests (`0` OK); empty or absent otherwise. */
+  grpcStatus?: string;
   /** `mutual_tls`, `none` or `unknown` (the source reporter cannot tell). */
   securityPolicy: string;
   rps: number;
 }
 
-/** Response-time quantiles (milliseconds) of one peer combination. */
+/** One cumulative histogram bucket: requests per second that took at most `le` ms. */
+export interface Bucket {
+  le: number;
+  count: number;
+}
+
+/**
+ * Response-time buckets of one workload-level peer combination. Kept as buckets (not quantiles)
+ * so the graph can add up the buckets of every series behind an edge and take the quantile of
+ * the sum, as Prometheus's histogram_quantile would; averaging quantiles is wrong.
+ */
 export interface LatencySample {
   reporter: Reporter;
   source: SourcePeer;
   destination: DestinationPeer;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
+  buckets: Bucket[];
 }
 
 export interface TcpSample {
@@ -148,8 +160,12 @@ export interface TcpSample {
   source: SourcePeer;
   destination: DestinationPeer;
   securityPolicy: string;
-  bytesSentPerSecond: number;
-  bytesReceivedPerSecond: number;
+  /** Envoy's flags on the connection (`UF`, `UO`, …), `-` for none. */
+  responseFlags: string;
+  /** Bytes per second from the source to the destination (Istio's `istio_tcp_received_bytes_total`). */
+  bytesToDestinationPerSecond: number;
+  /** Bytes per second from the destination back to the source (Istio's `istio_tcp_sent_bytes_total`). */
+  bytesFromDestinationPerSecond: number;
   connectionsOpenedPerSecond: number;
 }
 

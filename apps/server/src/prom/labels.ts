@@ -1,4 +1,3 @@
-import { histogramQuantile } from './histogram';
 import type {
   DestinationPeer,
   LatencySample,
@@ -56,7 +55,8 @@ export function requestSample(l: Record<string, string>, rps: number): RequestSa
     destination: destinationOf(l),
     protocol: protocolOf(l),
     responseCode: l.response_code ?? '0',
-    responseFlags: l.response_flags ?? '-',
+    responseFlags: l.response_flags || '-',
+    grpcStatus: l.grpc_response_status ?? '',
     securityPolicy: l.connection_security_policy ?? 'unknown',
     rps,
   };
@@ -102,13 +102,11 @@ export function peerKey(
 }
 
 /**
- * Turns cumulative bucket rates (`le` label) into p50/p95/p99 per peer combination, the way
- * Prometheus's histogram_quantile would.
+ * Groups cumulative bucket rates (`le` label) by workload-level peer combination and reporter.
+ * The graph adds up the buckets behind each edge before taking quantiles (prom/histogram.ts).
  */
 export function latencyFromBuckets(
   rows: { labels: Record<string, string>; value: number }[],
-  /** Set when the query fixed the reporter instead of grouping by it. */
-  reporter?: Reporter,
 ): LatencySample[] {
   const byKey = new Map<string, { labels: Record<string, string>; buckets: Map<number, number> }>();
   for (const row of rows) {
@@ -122,27 +120,29 @@ export function latencyFromBuckets(
   const out: LatencySample[] = [];
   for (const { labels, buckets } of byKey.values()) {
     const list = [...buckets.entries()].map(([le, count]) => ({ le, count }));
-    const p50 = histogramQuantile(0.5, list);
-    if (p50 === null) continue;
+    // A peer combination without requests in the window has only zero buckets: nothing to weigh.
+    if (!list.some((b) => b.le === Infinity && b.count > 0)) continue;
     out.push({
-      reporter: reporter ?? reporterOf(labels),
+      reporter: reporterOf(labels),
       source: sourceOf(labels),
       destination: destinationOf(labels),
-      p50,
-      p95: histogramQuantile(0.95, list),
-      p99: histogramQuantile(0.99, list),
+      buckets: list.sort((a, b) => a.le - b.le),
     });
   }
   return out;
 }
 
-/** Folds per-direction TCP rows into TCP samples. */
+/**
+ * Folds per-direction TCP rows into TCP samples. Istio names the two byte counters from the
+ * server's side whichever proxy reports (istio/istio#32399): `istio_tcp_received_bytes_total`
+ * counts what the caller sent, `istio_tcp_sent_bytes_total` what came back, for both reporters.
+ */
 export function tcpSamples(
   rows: { labels: Record<string, string>; direction: string; value: number }[],
 ): TcpSample[] {
   const byKey = new Map<string, TcpSample>();
   for (const row of rows) {
-    const key = peerKey(row.labels, ['connection_security_policy']);
+    const key = peerKey(row.labels, ['response_flags', 'connection_security_policy']);
     let s = byKey.get(key);
     if (!s) {
       s = {
@@ -150,15 +150,16 @@ export function tcpSamples(
         source: sourceOf(row.labels),
         destination: destinationOf(row.labels),
         securityPolicy: row.labels.connection_security_policy ?? 'unknown',
-        bytesSentPerSecond: 0,
-        bytesReceivedPerSecond: 0,
+        responseFlags: row.labels.response_flags || '-',
+        bytesToDestinationPerSecond: 0,
+        bytesFromDestinationPerSecond: 0,
         connectionsOpenedPerSecond: 0,
       };
       byKey.set(key, s);
     }
     const v = Number.isFinite(row.value) ? row.value : 0;
-    if (row.direction === 'sent') s.bytesSentPerSecond += v;
-    else if (row.direction === 'received') s.bytesReceivedPerSecond += v;
+    if (row.direction === 'sent') s.bytesFromDestinationPerSecond += v;
+    else if (row.direction === 'received') s.bytesToDestinationPerSecond += v;
     else if (row.direction === 'opened') s.connectionsOpenedPerSecond += v;
   }
   return [...byKey.values()];

@@ -26,11 +26,7 @@ export class PrometheusSource implements TelemetrySource {
         requests: requests
           .filter((s) => Number.isFinite(s.value) && s.value > 0)
           .map((s) => requestSample(s.metric, s.value)),
-        // Buckets come from the destination proxy only (see latencyQuery).
-        latencies: latencyFromBuckets(
-          latencies.map((s) => ({ labels: s.metric, value: s.value })),
-          'destination',
-        ),
+        latencies: latencyFromBuckets(latencies.map((s) => ({ labels: s.metric, value: s.value }))),
         tcp: tcpSamples(
           tcp.map((s) => ({ labels: s.metric, direction: s.metric.direction ?? '', value: s.value })),
         ),

@@ -11,14 +11,19 @@ describe('PromQL builders', () => {
     expect(q.startsWith('(sum by (reporter,')).toBe(true);
     expect(q).toContain(') or sum by (');
     expect(q).toContain('connection_security_policy');
+    expect(q).toContain('grpc_response_status');
   });
-  it('fetch latency buckets from the destination proxy in one query', () => {
+  it('fetch latency buckets of both reporters in one query, grouped by reporter', () => {
     const q = latencyQuery(['a'], 300);
-    expect(q).toContain('sum by (le,source_workload,');
+    expect(q).toContain('sum by (le,reporter,source_workload,');
     expect(q).toContain(
-      'istio_request_duration_milliseconds_bucket{reporter="destination",destination_service_namespace=~"a"}[300s]',
+      'istio_request_duration_milliseconds_bucket{destination_service_namespace=~"a"}[300s]',
     );
+    expect(q).not.toContain('reporter="');
     expect(q).not.toContain('histogram_quantile');
+  });
+  it('group TCP series by their flags too', () => {
+    expect(tcpQuery(['a'], 60)).toContain('response_flags,connection_security_policy');
   });
   it('keep the query shape independent of how many namespaces there are', () => {
     const ten = Array.from({ length: 10 }, (_, i) => `ns-${i}`);

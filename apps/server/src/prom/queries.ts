@@ -24,9 +24,10 @@ export const REQUEST_LABELS = [
   'request_protocol',
   'response_code',
   'response_flags',
+  'grpc_response_status',
   'connection_security_policy',
 ];
-export const TCP_LABELS = [...PEER_LABELS, 'connection_security_policy'];
+export const TCP_LABELS = [...PEER_LABELS, 'response_flags', 'connection_security_policy'];
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -57,8 +58,12 @@ export function requestsQuery(namespaces: string[], windowSeconds: number): stri
   );
 }
 
-/** Workload-level peers only: apps and versions come from the cache (PERFORMANCE: half the labels to ship and key). */
+/**
+ * Workload-level peers and the reporter only (PERFORMANCE: half the labels to ship and key); the
+ * graph joins these series to the request series of the same peers, which carry apps and versions.
+ */
 export const LATENCY_LABELS = [
+  'reporter',
   'source_workload',
   'source_workload_namespace',
   'destination_service_name',
@@ -68,16 +73,18 @@ export const LATENCY_LABELS = [
 ];
 
 /**
- * (b) Response-time buckets per peer combination, as the destination proxy measured them; the
- * server computes p50/p95/p99 from them (prom/histogram.ts). One query instead of one
- * `histogram_quantile` per quantile, each of which would read every bucket series again.
+ * (b) Response-time buckets per peer combination and reporter: the caller's proxy measures what
+ * the caller waited (an injected delay, a timeout), the destination's serves callers without a
+ * sidecar; mesh/telemetry.ts picks one per caller. The server computes p50/p95/p99 from the
+ * buckets (prom/histogram.ts): one query instead of one `histogram_quantile` per quantile, each
+ * of which would read every bucket series again.
  */
 export function latencyQuery(namespaces: string[], windowSeconds: number): string {
   const w = windowString(windowSeconds);
   return scoped(
     namespaces,
     (sel) =>
-      `sum by (le,${LATENCY_LABELS.join(',')}) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",${sel}}[${w}]))`,
+      `sum by (le,${LATENCY_LABELS.join(',')}) (rate(istio_request_duration_milliseconds_bucket{${sel}}[${w}]))`,
   );
 }
 

@@ -73,8 +73,16 @@ describe('SimulatorSource', () => {
         source: { workload: 'productpage-v1' },
         destination: { service: 'reviews', workload: 'reviews-v1' },
       });
-      expect(telemetry.latencies[0]).toMatchObject({ p50: 10, p95: 91, p99: 98.2 });
-      expect(telemetry.tcp[0]).toMatchObject({ bytesSentPerSecond: 100, securityPolicy: 'none' });
+      expect(telemetry.latencies[0]).toMatchObject({
+        reporter: 'destination',
+        buckets: [
+          { le: 10, count: 5 },
+          { le: 100, count: 10 },
+          { le: Infinity, count: 10 },
+        ],
+      });
+      // istio_tcp_sent_bytes_total counts what came back to the caller (istio/istio#32399).
+      expect(telemetry.tcp[0]).toMatchObject({ bytesFromDestinationPerSecond: 100, securityPolicy: 'none' });
     } finally {
       source.stop();
     }

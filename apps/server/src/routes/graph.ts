@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { GraphQuery, GraphResponse } from '@sextant/shared';
 import type { GraphWarning } from '@sextant/shared';
 import { HttpError } from '../httpError';
-import { buildGraph } from '../mesh/graph';
+import { buildGraph } from '../mesh/graph/index';
 import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from '../prom/client';

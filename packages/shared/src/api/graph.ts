@@ -75,15 +75,44 @@ export const GraphEdge = z.object({
   protocol: Protocol,
   /** Requests per second (for TCP: connections opened per second). */
   rps: z.number(),
-  /** Share of requests that failed, 0..1 (5xx, or transport failures). */
+  /**
+   * Share of requests that failed, 0..1: 5xx, 4xx, no response (code 0), a failure flag
+   * (`UF`, `URX`, `UC`, `UO`, `DC`, …, see RESPONSE_FLAGS) and gRPC statuses other than OK.
+   */
   errorRate: z.number(),
-  /** This edge's share of everything leaving its source, 0..100. */
+  /**
+   * This edge's share of what its source sends with the same protocol, 0..100: an HTTP edge's
+   * share of the source's HTTP requests, gRPC of its gRPC requests, TCP of its TCP bytes.
+   */
   percentOfSource: z.number(),
-  /** Share of requests carried over mutual TLS, 0..100. */
+  /** Share of requests carried over mutual TLS, 0..100, as the destination's proxy saw them. */
   mtlsPercent: z.number(),
   responseTimeMs: ResponseTime,
   /** TCP only: bytes per second, both directions. */
   tcpBytesPerSecond: z.number().optional(),
+  /** TCP only: bytes per second from the source to the destination (the request direction). */
+  tcpBytesSentPerSecond: z.number().optional(),
+  /** TCP only: bytes per second from the destination back to the source. */
+  tcpBytesReceivedPerSecond: z.number().optional(),
+  /** gRPC only: requests per second by gRPC status (`0` OK, `14` UNAVAILABLE, …). */
+  byGrpcStatus: z.record(z.string(), z.number()).optional(),
+  /**
+   * Whose report the figures come from: the caller's proxy (`source`), the destination's
+   * (`destination`, callers without a sidecar), or both on an edge that merges such callers.
+   */
+  reportedBy: z.enum(['source', 'destination', 'both']).optional(),
+  /**
+   * The destination proxy's own view of this edge, when it differs from the caller's (requests the
+   * caller saw fail that the destination never saw, or answered differently).
+   */
+  destinationView: z
+    .object({
+      rps: z.number(),
+      errorRate: z.number(),
+      byCode: z.record(z.string(), z.number()),
+      byFlag: z.record(z.string(), z.number()),
+    })
+    .optional(),
   /** Weight configured in a VirtualService for this service → version edge, 0..100. */
   configuredWeight: z.number().optional(),
   /** Requests per second by response code, for the side panel. */
