@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterStore, KubeObject } from './cluster/types';
 import { startControllers } from './controllers';
-import { generateTokens } from './kube/auth';
+import { completeTokens, generateTokens } from './kube/auth';
+import { ensureRbacBootstrap } from './kube/rbacBootstrap';
 import { StateDir, persistStore } from './kube/stateDir';
 import type { Tokens } from './kube/auth';
 import { createClusterStore } from './kube/bootstrap';
@@ -155,7 +156,11 @@ function freshStore(opts: MeshSimOptions): KubeStore {
   return store;
 }
 
-const tokensSchema = z.object({ admin: z.string().min(16), viewer: z.string().min(16) });
+const tokensSchema = z.object({
+  admin: z.string().min(16),
+  viewer: z.string().min(16),
+  bookinfoEditor: z.string().min(16).optional(),
+});
 const certsSchema = z.object({ caPem: z.string(), certPem: z.string(), keyPem: z.string() });
 
 /** Loads what a previous run saved, or creates (and saves) it. */
@@ -174,11 +179,10 @@ async function loadOrCreate(
     certs = await generateCertificates();
     state?.write('tls.json', certs);
   }
-  let tokens = state?.read('tokens.json', tokensSchema);
-  if (!tokens) {
-    tokens = generateTokens();
-    state?.write('tokens.json', tokens);
-  }
+  const saved = state?.read('tokens.json', tokensSchema);
+  const tokens = saved ? completeTokens(saved) : generateTokens();
+  if (!saved?.bookinfoEditor) state?.write('tokens.json', tokens);
+  ensureRbacBootstrap(store, { restored: snapshot !== undefined });
   return { store, certs, tokens, restored: snapshot !== undefined };
 }
 

@@ -1,18 +1,24 @@
 /**
- * Bearer-token authentication and a two-role RBAC: `admin` may do anything, `viewer` may
- * get, list and watch. Every authenticated user may create access reviews about itself.
+ * Authentication: bearer tokens in, a user (name, uid, groups) out — what kube-apiserver's
+ * static token file does for the kubeconfig's users. What the user may do is decided by RBAC
+ * (rbac.ts) from the Role/Binding objects, never here.
  */
 import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../cluster/types';
+import type { RbacSource, UserInfo } from './rbac';
+import { ADMIN_USER, BOOKINFO_EDITOR_USER, VIEWER_USER } from './rbacBootstrap';
+import type { KubeStore } from './store';
 
-export interface User {
-  name: string;
-  groups: string[];
-  role: 'admin' | 'viewer';
-}
+export type User = UserInfo;
 
+/** The bearer tokens of the kubeconfig's users. */
 export interface Tokens {
+  /** `mesh-sim-admin`, in group `system:masters` (bound to cluster-admin). */
   admin: string;
+  /** `mesh-sim-viewer`, bound to `view` cluster-wide. */
   viewer: string;
+  /** `mesh-sim-bookinfo-editor`: `view` everywhere, edits Istio objects in `bookinfo`. */
+  bookinfoEditor: string;
 }
 
 export interface AccessRequest {
@@ -24,70 +30,59 @@ export interface AccessRequest {
   name?: string;
 }
 
+export const AUTHENTICATED = 'system:authenticated';
+export const UNAUTHENTICATED = 'system:unauthenticated';
+export const ANONYMOUS = 'system:anonymous';
+
+const newToken = (): string => randomBytes(24).toString('hex');
+
 export function generateTokens(): Tokens {
-  return { admin: randomBytes(24).toString('hex'), viewer: randomBytes(24).toString('hex') };
+  return { admin: newToken(), viewer: newToken(), bookinfoEditor: newToken() };
 }
 
-const READ_VERBS = new Set(['get', 'list', 'watch']);
-const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
-
-export class Authenticator {
-  private readonly users = new Map<string, User>();
-
-  constructor(tokens: Tokens) {
-    this.users.set(tokens.admin, {
-      name: 'mesh-sim-admin',
-      groups: ['system:masters', 'system:authenticated'],
-      role: 'admin',
-    });
-    this.users.set(tokens.viewer, {
-      name: 'mesh-sim-viewer',
-      groups: ['system:authenticated'],
-      role: 'viewer',
-    });
-  }
-
-  /**
-   * `undefined` header → anonymous (null); a header with an unknown token → 'invalid'.
-   */
-  authenticate(header: string | undefined): User | null | 'invalid' {
-    if (!header) return null;
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m?.[1]) return 'invalid';
-    return this.users.get(m[1]) ?? 'invalid';
-  }
-}
-
-/** RBAC decision for a resource request. */
-export function isAllowed(user: User, req: AccessRequest): boolean {
-  if (user.role === 'admin') return true;
-  if (req.group === 'authorization.k8s.io' && SELF_REVIEWS.has(req.resource) && req.verb === 'create')
-    return true;
-  if (req.group === 'authentication.k8s.io' && req.resource === 'selfsubjectreviews' && req.verb === 'create')
-    return true;
-  return READ_VERBS.has(req.verb === '*' ? '' : req.verb);
-}
-
-/** RBAC decision for a non-resource URL (`/healthz`, `/api`, …): readable by everyone signed in. */
-export function isAllowedNonResource(user: User, verb: string): boolean {
-  return user.role === 'admin' || verb === 'get';
-}
-
-/** The `reason` text a real RBAC authorizer gives when it allows. */
-export function allowReason(user: User): string {
-  return user.role === 'admin'
-    ? `RBAC: allowed by ClusterRoleBinding "mesh-sim-admin" of ClusterRole "cluster-admin" to User "${user.name}"`
-    : `RBAC: allowed by ClusterRoleBinding "mesh-sim-viewer" of ClusterRole "view" to User "${user.name}"`;
-}
-
-/** The rules a SelfSubjectRulesReview reports. */
-export function rulesFor(user: User): { verbs: string[]; apiGroups: string[]; resources: string[] }[] {
-  const review = {
-    verbs: ['create'],
-    apiGroups: ['authorization.k8s.io'],
-    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+/** Fills in tokens a state dir written by an older mesh-sim lacks. */
+export function completeTokens(partial: Partial<Tokens>): Tokens {
+  return {
+    admin: partial.admin ?? newToken(),
+    viewer: partial.viewer ?? newToken(),
+    bookinfoEditor: partial.bookinfoEditor ?? newToken(),
   };
-  return user.role === 'admin'
-    ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, review]
-    : [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }, review];
+}
+
+/** One line of a kube-apiserver `--token-auth-file`: token → user, uid, groups. */
+export interface StaticToken {
+  token: string;
+  user: UserInfo;
+}
+
+export function staticTokens(tokens: Tokens): StaticToken[] {
+  return [
+    {
+      token: tokens.admin,
+      user: { name: ADMIN_USER, uid: 'mesh-sim-admin', groups: ['system:masters', AUTHENTICATED] },
+    },
+    { token: tokens.viewer, user: { name: VIEWER_USER, uid: 'mesh-sim-viewer', groups: [AUTHENTICATED] } },
+    {
+      token: tokens.bookinfoEditor,
+      user: { name: BOOKINFO_EDITOR_USER, uid: 'mesh-sim-bookinfo-editor', groups: [AUTHENTICATED] },
+    },
+  ];
+}
+
+/** Reads a `Bearer` token from an Authorization header; undefined when absent, 'invalid' when malformed. */
+export function bearerToken(header: string | undefined): string | undefined | 'invalid' {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1] ?? 'invalid';
+}
+
+/** RBAC objects straight from the store (a handful of objects: read per request). */
+export function storeRbacSource(store: KubeStore): RbacSource {
+  const list = (gr: string, ns?: string): readonly KubeObject[] => store.list(gr, ns);
+  return {
+    clusterRoles: () => list('clusterroles.rbac.authorization.k8s.io'),
+    clusterRoleBindings: () => list('clusterrolebindings.rbac.authorization.k8s.io'),
+    roles: (ns) => list('roles.rbac.authorization.k8s.io', ns),
+    roleBindings: (ns) => list('rolebindings.rbac.authorization.k8s.io', ns),
+  };
 }

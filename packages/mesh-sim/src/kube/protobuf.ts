@@ -127,3 +127,18 @@ function readVarint(buffer: Buffer, start: number): { value: number; next: numbe
   }
   throw new Error('protobuf varint too long');
 }
+
+/**
+ * The namespace of a protobuf SelfSubjectRulesReview (`kubectl auth can-i --list`):
+ * raw = {1: metadata, 2: spec {1: namespace}, 3: status}.
+ */
+export function decodeSelfSubjectRulesReviewNamespace(body: Buffer): string {
+  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new Error('not a Kubernetes protobuf message (missing k8s\\0 magic)');
+  }
+  const raw = readFields(body.subarray(MAGIC.length)).get(2)?.[0];
+  if (raw === undefined) throw new Error('runtime.Unknown has no raw field');
+  const spec = readFields(raw).get(2)?.[0];
+  if (spec === undefined) return '';
+  return readFields(spec).get(1)?.[0]?.toString('utf8') ?? '';
+}

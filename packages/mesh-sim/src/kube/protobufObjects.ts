@@ -99,7 +99,78 @@ function meta(buf: Buffer | undefined): ObjectMeta {
   return m;
 }
 
-/** Decodes a protobuf body of a supported core/v1 kind, or returns undefined. */
+/** PolicyRule {1 verbs, 2 apiGroups, 3 resources, 4 resourceNames, 5 nonResourceURLs}. */
+function policyRule(buf: Buffer): Record<string, string[]> {
+  const f = readFields(buf);
+  const out: Record<string, string[]> = { verbs: bytesList(f, 1).map(utf8) };
+  const names = ['', '', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'];
+  for (let n = 2; n <= 5; n++) {
+    const values = bytesList(f, n).map(utf8);
+    if (values.length) out[names[n] ?? ''] = values;
+  }
+  return out;
+}
+
+function labelSelector(buf: Buffer): Record<string, unknown> {
+  const f = readFields(buf);
+  const out: Record<string, unknown> = {};
+  const matchLabels = map(f, 1, utf8);
+  if (matchLabels) out.matchLabels = matchLabels;
+  const exprs = bytesList(f, 2).map((e) => {
+    const x = readFields(e);
+    return { key: str(x, 1) ?? '', operator: str(x, 2) ?? '', values: bytesList(x, 3).map(utf8) };
+  });
+  if (exprs.length) out.matchExpressions = exprs;
+  return out;
+}
+
+/**
+ * `kubectl create role|clusterrole|rolebinding|clusterrolebinding` (rbac/v1 generated.proto):
+ * Role {1 metadata, 2 rules}; ClusterRole {…, 3 aggregationRule {1 clusterRoleSelectors}};
+ * (Cluster)RoleBinding {1 metadata, 2 subjects {1 kind, 2 apiGroup, 3 name, 4 namespace},
+ * 3 roleRef {1 apiGroup, 2 kind, 3 name}}.
+ */
+function rbacObject(
+  apiVersion: string,
+  kind: string,
+  metadata: ObjectMeta,
+  f: Map<number, Field[]>,
+): KubeObject | undefined {
+  const obj: KubeObject = { apiVersion, kind, metadata };
+  switch (kind) {
+    case 'Role':
+    case 'ClusterRole': {
+      obj.rules = bytesList(f, 2).map(policyRule);
+      const aggregation = bytesList(f, 3)[0];
+      if (kind === 'ClusterRole' && aggregation) {
+        obj.aggregationRule = {
+          clusterRoleSelectors: bytesList(readFields(aggregation), 1).map(labelSelector),
+        };
+      }
+      return obj;
+    }
+    case 'RoleBinding':
+    case 'ClusterRoleBinding': {
+      obj.subjects = bytesList(f, 2).map((b) => {
+        const x = readFields(b);
+        const subject: Record<string, string> = { kind: str(x, 1) ?? '', name: str(x, 3) ?? '' };
+        const apiGroup = str(x, 2);
+        if (apiGroup) subject.apiGroup = apiGroup;
+        const namespace = str(x, 4);
+        if (namespace) subject.namespace = namespace;
+        return subject;
+      });
+      const ref = bytesList(f, 3)[0];
+      const r = ref ? readFields(ref) : new Map<number, Field[]>();
+      obj.roleRef = { apiGroup: str(r, 1) ?? '', kind: str(r, 2) ?? '', name: str(r, 3) ?? '' };
+      return obj;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Decodes a protobuf body of a supported core/v1 or rbac/v1 kind, or returns undefined. */
 export function decodeProtobufObject(body: Buffer): KubeObject | undefined {
   if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const unknown = readFields(body.subarray(MAGIC.length));
@@ -109,9 +180,10 @@ export function decodeProtobufObject(body: Buffer): KubeObject | undefined {
   const tm = readFields(typeMeta);
   const apiVersion = str(tm, 1) ?? '';
   const kind = str(tm, 2) ?? '';
-  if (apiVersion !== 'v1') return undefined;
   const f = readFields(raw);
   const metadata = meta(bytesList(f, 1)[0]);
+  if (apiVersion === 'rbac.authorization.k8s.io/v1') return rbacObject(apiVersion, kind, metadata, f);
+  if (apiVersion !== 'v1') return undefined;
   switch (kind) {
     case 'Namespace':
       return { apiVersion, kind, metadata };

@@ -8,8 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../cluster/types';
-import { Authenticator, allowReason, isAllowed, isAllowedNonResource, rulesFor } from './auth';
+import { storeRbacSource } from './auth';
 import type { AccessRequest, Tokens, User } from './auth';
+import { Authenticator } from './authn';
+import { authorize as rbacAuthorize, rulesFor } from './rbac';
+import type { Decision } from './rbac';
 import {
   AGGREGATED_DISCOVERY_TYPE,
   aggregatedDiscovery,
@@ -24,7 +27,7 @@ import { mediaType, parseBody, readBody, sendError, sendJson, sendText, warnings
 import { asRecord, clone, isRecord } from './objects';
 import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { handlePortForward } from './portforward';
-import { decodeSelfSubjectAccessReview } from './protobuf';
+import { decodeSelfSubjectAccessReview, decodeSelfSubjectRulesReviewNamespace } from './protobuf';
 import { decodeProtobufObject } from './protobufObjects';
 import type { ResourceInfo } from './registry';
 import { allOf, fieldMatcher, labelMatcher } from './selectors';
@@ -32,6 +35,7 @@ import {
   StatusError,
   badRequest,
   forbidden,
+  forbiddenPath,
   groupResourceString,
   methodNotAllowed,
   notFound,
@@ -123,7 +127,8 @@ function includeObjectParam(v: string | null): IncludeObject {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
   const registry = store.registry;
-  const auth = new Authenticator(options.tokens);
+  const auth = new Authenticator({ tokens: options.tokens });
+  const rbac = storeRbacSource(store);
   const minor = options.minorVersion ?? '32';
   const hub = new WatchHub();
   const log = options.log ?? (() => undefined);
@@ -147,17 +152,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     return { ...obj, apiVersion: info.group ? `${info.group}/${version}` : version };
   }
 
+  function decide(user: User, req: AccessRequest): Decision {
+    return rbacAuthorize(rbac, user, { resourceRequest: true, ...req });
+  }
+
   function authorize(user: User, req: AccessRequest): void {
-    if (!isAllowed(user, req)) {
-      throw forbidden({ user: user.name, ...req });
-    }
+    if (!decide(user, req).allowed) throw forbidden({ user: user.name, ...req });
+  }
+
+  function authorizePath(user: User, verb: string, path: string): void {
+    if (!rbacAuthorize(rbac, user, { resourceRequest: false, verb, path }).allowed)
+      throw forbiddenPath(user.name, verb, path);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://mesh-sim.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
-    const who = auth.authenticate(req.headers.authorization);
+    const who = await auth.authenticate(req.headers.authorization);
     if (who === 'invalid') throw unauthorized();
     if (
       PUBLIC_PATHS.has(path) ||
@@ -176,10 +188,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .filter((s) => s.length > 0)
       .map(decodeURIComponent);
 
-    // Discovery and OpenAPI: readable by every signed-in user.
+    const isResourcePath = parseResourcePath(segments) !== undefined;
+    if (!isResourcePath) {
+      // Discovery and OpenAPI: non-resource URLs, granted by system:discovery.
+      authorizePath(user, method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase(), path);
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed();
+    }
     if (path === '/api' || path === '/apis') {
-      if (!isAllowedNonResource(user, method === 'GET' ? 'get' : method.toLowerCase()))
-        throw methodNotAllowed();
       const accept = req.headers.accept ?? '';
       if (/as=APIGroupDiscoveryList/.test(accept) && /v=v2(;|,|$)/.test(accept)) {
         sendJson(res, 200, aggregatedDiscovery(registry, path === '/api'), AGGREGATED_DISCOVERY_TYPE);
@@ -298,19 +313,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (gr === 'selfsubjectrulesreviews.authorization.k8s.io' && method === 'POST') {
       const ct = mediaType(req.headers['content-type']);
       const raw = await readBody(req);
-      // `kubectl auth can-i --list` posts protobuf; the answer does not depend on its spec
-      // (the namespace) here, so the body is only read when it is JSON.
-      const body = ct.includes('protobuf') ? {} : asRecord(parseBody(raw, ct));
+      // `kubectl auth can-i --list` posts protobuf, client-node JSON.
+      const namespace = ct.includes('protobuf')
+        ? decodeSelfSubjectRulesReviewNamespace(raw)
+        : String(asRecord(asRecord(parseBody(raw, ct)).spec).namespace ?? '');
+      const rules = rulesFor(rbac, user, namespace || undefined);
       sendJson(res, 201, {
         kind: 'SelfSubjectRulesReview',
         apiVersion: `authorization.k8s.io/${rp.version}`,
-        metadata: {},
-        spec: body.spec ?? {},
-        status: {
-          resourceRules: rulesFor(user),
-          nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['*'] }],
-          incomplete: false,
-        },
+        metadata: { creationTimestamp: null },
+        spec: namespace ? { namespace } : {},
+        status: { ...rules, incomplete: false },
       });
       return;
     }
@@ -636,19 +649,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     } else {
       spec = asRecord(asRecord(parseBody(raw, ct)).spec);
     }
-    let allowed: boolean;
+    let decision: Decision;
     const ra = asRecord(spec.resourceAttributes);
     const nra = asRecord(spec.nonResourceAttributes);
+    const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
     if (spec.resourceAttributes) {
       const access: AccessRequest = {
         verb: String(ra.verb ?? ''),
         group: String(ra.group ?? ''),
         resource: String(ra.resource ?? ''),
       };
-      if (typeof ra.subresource === 'string' && ra.subresource) access.subresource = ra.subresource;
-      allowed = isAllowed(user, access);
+      const subresource = text(ra.subresource);
+      const namespace = text(ra.namespace);
+      const name = text(ra.name);
+      if (subresource) access.subresource = subresource;
+      if (namespace) access.namespace = namespace;
+      if (name) access.name = name;
+      decision = decide(user, access);
     } else if (spec.nonResourceAttributes) {
-      allowed = isAllowedNonResource(user, String(nra.verb ?? 'get'));
+      decision = rbacAuthorize(rbac, user, {
+        resourceRequest: false,
+        verb: String(nra.verb ?? ''),
+        path: String(nra.path ?? ''),
+      });
     } else {
       throw new StatusError(
         422,
@@ -657,8 +680,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         { group: info.group, kind: info.kind, causes: [] },
       );
     }
-    const status: Record<string, unknown> = { allowed };
-    if (allowed) status.reason = allowReason(user);
+    const status: Record<string, unknown> = { allowed: decision.allowed };
+    if (decision.reason) status.reason = decision.reason;
     sendJson(res, 201, {
       kind: 'SelfSubjectAccessReview',
       apiVersion: `authorization.k8s.io/${version}`,
@@ -682,14 +705,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     socket.on('error', () => socket.destroy());
     upgraded.add(socket);
     socket.on('close', () => upgraded.delete(socket));
-    try {
+    upgrade(req, socket, head).catch((err: unknown) => {
+      refuseUpgrade(
+        socket,
+        err instanceof StatusError ? err : new StatusError(500, 'InternalError', String(err)),
+      );
+    });
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    {
       const url = new URL(req.url ?? '/', 'https://mesh-sim.local');
       const segments = url.pathname
         .split('/')
         .filter((s) => s.length > 0)
         .map(decodeURIComponent);
       const rp = parseResourcePath(segments);
-      const who = auth.authenticate(req.headers.authorization);
+      const who = await auth.authenticate(req.headers.authorization);
       if (who === 'invalid' || who === null) throw unauthorized();
       if (
         !rp ||
@@ -720,11 +752,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const resolver = options.podTarget;
       log(`port-forward ${rp.namespace}/${rp.name} (${String(req.headers.upgrade)})`);
       handlePortForward(req, socket, head, (port) => (resolver ? resolver(pod, port) : undefined));
-    } catch (err) {
-      refuseUpgrade(
-        socket,
-        err instanceof StatusError ? err : new StatusError(500, 'InternalError', String(err)),
-      );
     }
   }
 

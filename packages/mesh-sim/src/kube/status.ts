@@ -163,3 +163,8 @@ export function methodNotAllowed(): StatusError {
 export function expired(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }
+
+/** A non-resource URL RBAC refuses, worded as kube-apiserver words it. */
+export function forbiddenPath(user: string, verb: string, path: string): StatusError {
+  return new StatusError(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${path}"`, {});
+}

@@ -327,6 +327,27 @@ export class KubeStore implements ClusterStore {
         },
       ]);
     }
+    if (info.group === 'rbac.authorization.k8s.io') {
+      // RBAC names are path segments (`system:basic-user`), not DNS names.
+      const bad =
+        name === '.' || name === '..'
+          ? `may not be '${name}'`
+          : name.includes('/')
+            ? "may not contain '/'"
+            : name.includes('%')
+              ? "may not contain '%'"
+              : undefined;
+      if (bad) {
+        throw invalid(info.kind, info.group, name, [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${name}": ${bad}`,
+            field: 'metadata.name',
+          },
+        ]);
+      }
+      return;
+    }
     if (name.length > 253 || !pattern.test(name)) {
       const what =
         info.resource === 'namespaces' ? 'a lowercase RFC 1123 label' : 'a lowercase RFC 1123 subdomain';
