@@ -15,6 +15,7 @@ import { healthRouter, statusRouter } from './routes/health';
 import { inventoryRouter } from './routes/inventory';
 import { istioRouter } from './routes/istio';
 import { namespacesRouter } from './routes/namespaces';
+import { closedSurface } from './security/surface';
 
 export type { AppDeps } from './routes/deps';
 
@@ -40,10 +41,12 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  const surface = closedSurface(deps.surface);
+  app.use(surface.host);
   app.use(healthRouter(deps));
 
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  api.use(...surface.api);
   api.use(requireToken(deps));
   api.use(statusRouter(deps));
   api.use(namespacesRouter(deps));

@@ -12,6 +12,18 @@ const parsePort = (v: string): number => {
   if (!r.success) throw new InvalidArgumentError('a port number 0–65535');
   return r.data;
 };
+const parseUrl = (v: string): string => {
+  const r = z.url({ protocol: /^https?$/ }).safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('an http(s) URL, e.g. https://sextant.example.com');
+  return r.data;
+};
+const parseList = (v: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 const parseCount = (v: string): number => {
   const r = z.coerce.number().int().min(1).max(10_000).safeParse(v);
   if (!r.success) throw new InvalidArgumentError('a whole number ≥ 1');
@@ -66,6 +78,21 @@ program
       .default('anonymous'),
   )
   .option('--read-only', 'refuse every write with 403', false)
+  .option(
+    '--public-url <url>',
+    'the URL people open Sextant at behind a proxy or ingress (its host and origin are accepted)',
+    parseUrl,
+  )
+  .option(
+    '--allowed-hosts <hosts>',
+    'more Host names Sextant answers to beyond loopback, comma-separated (name or name:port)',
+    parseList,
+  )
+  .option(
+    '--allow-anonymous-writes',
+    'with --auth anonymous on a non-loopback --host: allow writes with the server identity anyway',
+    false,
+  )
   .option('--state-dir <dir>', 'where the change history is kept (default: ~/.sextant)')
   .option(
     '--prometheus-timeout <seconds>',
@@ -85,6 +112,9 @@ program
       port: number;
       auth: 'anonymous' | 'token';
       readOnly: boolean;
+      publicUrl?: string;
+      allowedHosts?: string[];
+      allowAnonymousWrites: boolean;
       stateDir?: string;
       prometheusTimeout: number;
       queryCoalescing: boolean;
@@ -107,6 +137,9 @@ program
         port: o.port,
         auth: o.auth,
         readOnly: o.readOnly,
+        publicUrl: o.publicUrl,
+        allowedHosts: o.allowedHosts,
+        allowAnonymousWrites: o.allowAnonymousWrites,
         stateDir: o.stateDir,
         graphTimeoutMs: o.prometheusTimeout * 1000,
         noQueryCoalescing: !o.queryCoalescing,

@@ -11,6 +11,10 @@ import { PromClient } from './prom/client';
 import { PrometheusSource } from './prom/prometheusSource';
 import type { TelemetrySource } from './prom/source';
 import { createLogger } from './logger';
+import { exposureProblem } from './security/exposure';
+import { allowedHostEntries } from './security/surface';
+import type { SurfaceOptions } from './security/surface';
+import { hostRules } from './security/hostCheck';
 
 export interface ServeOptions {
   kubeconfig?: string;
@@ -40,6 +44,14 @@ export interface ServeOptions {
   notReadyAfterMs?: number;
   /** Circuit breaker: how often an open circuit probes Prometheus (default 2 s). */
   prometheusProbeIntervalMs?: number;
+  /** `--public-url`: where people open Sextant behind a proxy; its host and origin are accepted. */
+  publicUrl?: string;
+  /** `--allowed-hosts`: more `Host` names (`name` or `name:port`) than loopback and `--host`. */
+  allowedHosts?: string[];
+  /** `--allow-anonymous-writes`: listen beyond loopback with anonymous writes anyway. */
+  allowAnonymousWrites?: boolean;
+  /** Changes per client per minute before 429. */
+  writesPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -57,6 +69,22 @@ export const defaultWebDist = (): string => fileURLToPath(new URL('../../web/dis
 /** Builds the clients, fills the cache, and listens. The caller owns `close()`. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
+  const host = options.host ?? '127.0.0.1';
+  const problem = exposureProblem({
+    host,
+    auth: options.auth ?? 'anonymous',
+    readOnly: options.readOnly ?? false,
+    allowAnonymousWrites: options.allowAnonymousWrites ?? false,
+  });
+  if (problem) throw new Error(problem);
+  const surface: SurfaceOptions = {
+    listenHost: host,
+    publicUrl: options.publicUrl,
+    allowedHosts: options.allowedHosts,
+    writesPerMinute: options.writesPerMinute,
+  };
+  // A malformed --allowed-hosts or --public-url fails now, before the informers start.
+  hostRules(allowedHostEntries(surface));
   const kc = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
   const cache = new KubeCache(kc, logger);
   const serverWriter = new IstioWriter(kc);
@@ -110,9 +138,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     prom,
     notReadyAfterMs: options.notReadyAfterMs,
     stateDir: options.stateDir,
+    surface,
   });
   const http = createServer(app);
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 20001, host, () => {

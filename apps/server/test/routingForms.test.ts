@@ -270,7 +270,10 @@ describe('PeerAuthentication mode', () => {
       mtls: { mode: 'DISABLE' },
     });
     const id = TrafficShiftResponse.parse(res.body).historyId ?? '';
-    const undone = await getJson(`${admin.url}/api/history/${id}/rollback`, { method: 'POST' });
+    const undone = await getJson(`${admin.url}/api/history/${id}/rollback`, {
+      method: 'POST',
+      headers: { 'x-sextant-request': '1' },
+    });
     expect(undone.status).toBe(200);
     expect(await paNames()).toBe('peerauthentication.security.istio.io/default\n');
   });

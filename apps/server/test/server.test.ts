@@ -307,6 +307,7 @@ describe('configuration changes', () => {
     });
     const res = await getJson(`${readOnly.url}/api/istio/bookinfo/virtualservices/reviews`, {
       method: 'DELETE',
+      headers: { 'x-sextant-request': '1' },
     });
     expect(res.status).toBe(403);
     expect(ApiErrorBody.parse(res.body).error.code).toBe('read_only');

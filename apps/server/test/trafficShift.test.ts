@@ -238,7 +238,10 @@ describe('history and rollback', () => {
     return HistoryList.parse(res.body).entries;
   };
   const rollback = (server: RunningServer, id: string) =>
-    getJson(`${server.url}/api/history/${id}/rollback`, { method: 'POST' });
+    getJson(`${server.url}/api/history/${id}/rollback`, {
+      method: 'POST',
+      headers: { 'x-sextant-request': '1' },
+    });
 
   it('records who, when, before and after for every applied change', async () => {
     const [latest, ...rest] = await entries(admin, 'reviews');
@@ -369,6 +372,7 @@ describe('route policy (timeout, retries, fault injection)', () => {
     const remove = (rv: string) =>
       getJson(`${admin.url}/api/namespaces/bookinfo/services/ratings/routing?resourceVersion=${rv}`, {
         method: 'DELETE',
+        headers: { 'x-sextant-request': '1' },
       });
     expect((await remove('1')).status).toBe(409);
     const res = await remove(current.metadata.resourceVersion);
@@ -381,7 +385,10 @@ describe('route policy (timeout, retries, fault injection)', () => {
     const { body } = await getJson(`${admin.url}/api/history?namespace=bookinfo&service=ratings`);
     const [removal] = HistoryList.parse(body).entries;
     expect(removal?.action).toBe('remove-routing');
-    const back = await getJson(`${admin.url}/api/history/${removal?.id ?? ''}/rollback`, { method: 'POST' });
+    const back = await getJson(`${admin.url}/api/history/${removal?.id ?? ''}/rollback`, {
+      method: 'POST',
+      headers: { 'x-sextant-request': '1' },
+    });
     expect(back.status).toBe(200);
     expect((await getVs('ratings')).spec.http[0]).toMatchObject({ timeout: '3s' });
   });

@@ -5,6 +5,7 @@ import type { WriteOptions } from '../kube/writer';
 import type { K8sObject, MeshConfig } from '../mesh/types';
 import type { PromClientStatus } from '../prom/client';
 import type { TelemetrySource } from '../prom/source';
+import type { SurfaceOptions } from '../security/surface';
 
 /** What routes read: the informer cache (kube/cache.ts `KubeCache`). */
 export interface ConfigCache {
@@ -58,4 +59,6 @@ export interface AppDeps {
   prom?: { status(): PromClientStatus };
   /** How long watches may fail before `/readyz` answers 503 (default 30 s). */
   notReadyAfterMs?: number;
+  /** Allowed hosts and origins, write rate limit (`--public-url`, `--allowed-hosts`, `--host`). */
+  surface?: SurfaceOptions;
 }

@@ -13,7 +13,8 @@ export async function apiSend<T>(
 ): Promise<T> {
   return apiRequest(path, schema, {
     method,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    // The server refuses changes without JSON or this header (no cross-site form can send it).
+    headers: { accept: 'application/json', 'content-type': 'application/json', 'x-sextant-request': '1' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
