@@ -50,4 +50,7 @@ RUN mkdir -p /shared && chown node:node /shared
 USER 1000:1000
 EXPOSE 20001
 ENTRYPOINT ["pnpm", "sextant"]
-CMD ["serve", "--host=0.0.0.0", "--port=20001"]
+# Safe by default: listening on every address, anonymous and writable would hand the server's
+# cluster identity to whoever reaches the port, so the image serves read-only unless its command
+# says otherwise (--auth token|openid|header, or --allow-anonymous-writes for a demo).
+CMD ["serve", "--host=0.0.0.0", "--port=20001", "--read-only"]

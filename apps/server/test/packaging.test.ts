@@ -54,6 +54,10 @@ describe('Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^USER (root|0)(:|$)/);
     expect(lines.filter((l) => l.startsWith('ENTRYPOINT')).at(-1)).toBe('ENTRYPOINT ["pnpm", "sextant"]');
+    // The default command must be one the server accepts on 0.0.0.0: read-only.
+    expect(lines.filter((l) => l.startsWith('CMD')).at(-1)).toBe(
+      'CMD ["serve", "--host=0.0.0.0", "--port=20001", "--read-only"]',
+    );
     expect(rootPackage.scripts.sextant).toBeDefined();
   });
 
