@@ -1,3 +1,15 @@
+import type {
+  AuthorizationPolicy,
+  DestinationRule,
+  Gateway,
+  PeerAuthentication,
+  RequestAuthentication,
+  ServiceEntry,
+  Sidecar,
+  UnreadableIstioObject,
+  VirtualService,
+} from '@sextant/shared';
+
 /**
  * Plain data the pure graph code works on. Nothing here knows about Prometheus or the
  * Kubernetes client: `prom/` and `kube/` translate into these shapes.
@@ -70,19 +82,24 @@ export interface IstioObject extends K8sObject {
   spec?: Record<string, unknown>;
 }
 
-/** Everything the graph needs from configuration, snapshotted from the informer cache. */
+/**
+ * Everything the graph needs from configuration, snapshotted from the informer cache. Istio
+ * objects are typed once at the cache's edge (`mesh/config.ts`); one that does not match its
+ * schema is left out of the typed lists and kept in `unreadable`, so validations report it.
+ */
 export interface MeshConfig {
   namespaces: NamespaceInfo[];
   services: ServiceInfo[];
   workloads: WorkloadInfo[];
-  virtualServices: IstioObject[];
-  destinationRules: IstioObject[];
-  gateways: IstioObject[];
-  serviceEntries: IstioObject[];
-  sidecars: IstioObject[];
-  peerAuthentications: IstioObject[];
-  authorizationPolicies: IstioObject[];
-  requestAuthentications: IstioObject[];
+  virtualServices: VirtualService[];
+  destinationRules: DestinationRule[];
+  gateways: Gateway[];
+  serviceEntries: ServiceEntry[];
+  sidecars: Sidecar[];
+  peerAuthentications: PeerAuthentication[];
+  authorizationPolicies: AuthorizationPolicy[];
+  requestAuthentications: RequestAuthentication[];
+  unreadable: UnreadableIstioObject[];
 }
 
 export const emptyMeshConfig = (): MeshConfig => ({
@@ -97,6 +114,7 @@ export const emptyMeshConfig = (): MeshConfig => ({
   peerAuthentications: [],
   authorizationPolicies: [],
   requestAuthentications: [],
+  unreadable: [],
 });
 
 /** One side of a telemetry sample. `workload` is `unknown` when the proxy could not tell. */

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import { IstioList, IstioObjectBody, IstioObjectWithValidations } from '@sextant/shared';
+import { IstioList, IstioObjectBody, IstioObjectWithValidations, isIstioKind } from '@sextant/shared';
 import { HttpError } from '../httpError';
 import { ISTIO_RESOURCES, resourceByPlural } from '../kube/resources';
 import type { Resource as ResourceDef } from '../kube/resources';
-import { validateIstioObject } from '../mesh/validations';
-import type { IstioObject, K8sObject, MeshConfig } from '../mesh/types';
+import { parseCached } from '../mesh/config';
+import { schemaFindings, validateIstioObject } from '../mesh/validations';
+import type { K8sObject, MeshConfig } from '../mesh/types';
 import type { AppDeps } from './deps';
 import { CollectionParams, DryRun, NamespaceFilter, ObjectParams } from './params';
 import { bearerToken } from './auth';
@@ -23,17 +24,15 @@ function istioResource(plural: string): ResourceDef {
   return def;
 }
 
+/** The object with its findings; typed through the cache's parse (once per object version). */
 const withValidations = (def: ResourceDef, o: K8sObject, config: MeshConfig): IstioObjectWithValidations => {
-  const obj: IstioObject = {
-    ...o,
-    kind: o.kind ?? def.kind,
-    spec: typeof o.spec === 'object' && o.spec !== null ? (o.spec as Record<string, unknown>) : {},
-  };
-  return IstioObjectWithValidations.parse({
-    resource: def.plural,
-    object: o,
-    validations: validateIstioObject(obj, config),
-  });
+  const parsed = isIstioKind(def.kind) ? parseCached(def.kind, o) : undefined;
+  const validations = !parsed
+    ? []
+    : parsed.ok
+      ? validateIstioObject(parsed.object, config)
+      : schemaFindings(parsed.unreadable);
+  return IstioObjectWithValidations.parse({ resource: def.plural, object: o, validations });
 };
 
 /** Body checks shared by PUT and POST: the object must be the one the URL names. */

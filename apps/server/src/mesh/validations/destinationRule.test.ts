@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validateDestinationRule } from './destinationRule';
+import type { K8sObject } from '../types';
 import { bookinfoConfig, istioObject } from './testInventory';
 
 const dr = (spec: Record<string, unknown>, name = 'reviews-extra') =>
   istioObject('DestinationRule', name, spec);
-const codes = (o: ReturnType<typeof dr>, ...others: ReturnType<typeof dr>[]) =>
+const codes = (o: ReturnType<typeof dr>, ...others: K8sObject[]) =>
   validateDestinationRule(o, bookinfoConfig(o, ...others)).map((v) => `${v.code} ${v.severity} ${v.path}`);
 const strictPa = (namespace = 'bookinfo', selector?: Record<string, string>) =>
   istioObject(

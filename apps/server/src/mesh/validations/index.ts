@@ -1,10 +1,10 @@
-import type { ConfigFinding, ConfigRef, Validation } from '@sextant/shared';
+import type { ConfigFinding, ConfigRef, UnreadableIstioObject, Validation } from '@sextant/shared';
 import { refOf } from '../istioConfig';
 import type { IstioObject, MeshConfig } from '../types';
 import { validateAuthorizationPolicy } from './authorizationPolicy';
 import { validateDestinationRule } from './destinationRule';
 import { validateGateway } from './gateway';
-import { refKey } from './helpers';
+import { finding, refKey } from './helpers';
 import { validatePeerAuthentication } from './peerAuthentication';
 import { validateRequestAuthentication } from './requestAuthentication';
 import { validateSidecar } from './sidecar';
@@ -54,6 +54,21 @@ export function validateIstioObject(
   }
 }
 
+/**
+ * SX0001: the object does not match the shape Istio gives its fields (a string where a list
+ * belongs, a route without a host), so Sextant leaves it out of the graph, the forms and the other
+ * checks. One finding per field at fault, pointing at it.
+ */
+export const schemaFindings = (u: UnreadableIstioObject): Validation[] =>
+  u.issues.map((i) =>
+    finding(
+      'SX0001',
+      'error',
+      i.path,
+      `${i.path || 'The object'}: ${i.message}. Istio rejects or misreads a field of the wrong type, and Sextant ignores this ${u.kind} until it is fixed.`,
+    ),
+  );
+
 const allIstioObjects = (config: MeshConfig): IstioObject[] => [
   ...config.virtualServices,
   ...config.destinationRules,
@@ -72,6 +87,7 @@ const allIstioObjects = (config: MeshConfig): IstioObject[] => [
 export function validateMeshConfig(config: MeshConfig): Map<string, Validation[]> {
   const out = new Map<string, Validation[]>();
   for (const o of allIstioObjects(config)) out.set(refKey(refOf(o)), validateIstioObject(o, config));
+  for (const u of config.unreadable) out.set(refKey(refOf(u.object)), schemaFindings(u));
   return out;
 }
 

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { meshConfigFromObjects } from '../config';
 import type { ObjectLists } from '../config';
+import { parseIstioObject } from '@sextant/shared';
+import type { IstioKind, IstioKindMap } from '@sextant/shared';
 import type { IstioObject, K8sObject, MeshConfig } from '../types';
 
 export const FIXTURES = new URL('../../../../../fixtures/istio/', import.meta.url);
@@ -135,18 +137,26 @@ const API_VERSION: Record<string, string> = {
   RequestAuthentication: 'security.istio.io/v1',
 };
 
+/** `o` typed as `kind` through the schema the cache uses; a test object that does not parse is a test bug. */
+export function typedIstio<K extends IstioKind>(kind: K, o: unknown): IstioKindMap[K] {
+  const parsed = parseIstioObject(kind, o);
+  if (!parsed.ok) throw new Error(`test ${kind} does not parse: ${JSON.stringify(parsed.unreadable.issues)}`);
+  return parsed.object;
+}
+
 /** An Istio object for a test, in namespace bookinfo unless told. */
-export const istioObject = (
-  kind: string,
+export const istioObject = <K extends IstioKind>(
+  kind: K,
   name: string,
   spec: Record<string, unknown>,
   namespace = 'bookinfo',
-): IstioObject => ({
-  apiVersion: API_VERSION[kind] ?? 'networking.istio.io/v1',
-  kind,
-  metadata: { name, namespace },
-  spec,
-});
+): IstioKindMap[K] =>
+  typedIstio(kind, {
+    apiVersion: API_VERSION[kind] ?? 'networking.istio.io/v1',
+    kind,
+    metadata: { name, namespace },
+    spec,
+  });
 
 /** The bookinfo scenario (platform + destination-rule-all.yaml) plus `extra` objects. */
 export const bookinfoConfig = (...extra: K8sObject[]): MeshConfig =>

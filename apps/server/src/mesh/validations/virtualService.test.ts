@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../types';
 import { bookinfoConfig, istioObject } from './testInventory';
 import { validateVirtualService } from './virtualService';
 
@@ -7,7 +8,7 @@ const route = (subset: string, weight?: number, host = 'reviews') => ({
   destination: { host, subset },
   ...(weight === undefined ? {} : { weight }),
 });
-const codes = (spec: Record<string, unknown>, ...others: ReturnType<typeof vs>[]) => {
+const codes = (spec: Record<string, unknown>, ...others: K8sObject[]) => {
   const o = vs(spec);
   return validateVirtualService(o, bookinfoConfig(o, ...others)).map(
     (v) => `${v.code} ${v.severity} ${v.path}`,

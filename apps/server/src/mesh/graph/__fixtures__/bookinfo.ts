@@ -1,7 +1,7 @@
 /** A bookinfo mesh for the graph's unit and golden tests. */
+import type { IstioKind, IstioKindMap } from '@sextant/shared';
 import type {
   Bucket,
-  IstioObject,
   LatencySample,
   MeshConfig,
   RequestSample,
@@ -11,6 +11,7 @@ import type {
   WorkloadInfo,
 } from '../../types';
 import { emptyMeshConfig } from '../../types';
+import { typedIstio } from '../../validations/testInventory';
 
 export const wl = (
   namespace: string,
@@ -37,17 +38,14 @@ const svc = (namespace: string, name: string): ServiceInfo => ({
   selector: { app: name },
   ports: [{ name: 'http', port: 9080 }],
 });
-const istio = (
-  kind: string,
+// Typed through the schema the cache parses with (see mesh/config.ts).
+const istio = <K extends IstioKind>(
+  kind: K,
   namespace: string,
   name: string,
   spec: Record<string, unknown>,
-): IstioObject => ({
-  apiVersion: 'networking.istio.io/v1',
-  kind,
-  metadata: { name, namespace },
-  spec,
-});
+): IstioKindMap[K] =>
+  typedIstio(kind, { apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace }, spec });
 
 export function bookinfoConfig(): MeshConfig {
   return {
