@@ -36,6 +36,17 @@ const program = new Command()
     collect,
     [] as string[],
   )
+  .option('--oidc-issuer-url <url>', 'accept OIDC ID tokens from this issuer (https), as kube-apiserver does')
+  .option('--oidc-client-id <id>', 'the audience OIDC ID tokens must carry')
+  .option('--oidc-username-claim <claim>', 'claim naming the user', 'sub')
+  .option(
+    '--oidc-username-prefix <prefix>',
+    'prefix of OIDC user names ("-" for none; default "<issuer>#" unless the claim is email)',
+  )
+  .option('--oidc-groups-claim <claim>', "claim listing the user's groups")
+  .option('--oidc-groups-prefix <prefix>', 'prefix of OIDC group names')
+  .option('--oidc-ca-file <file>', "CA of the issuer's certificate (default: the system CAs)")
+  .option('--oidc-signing-algs <algs>', 'comma-separated accepted signing algorithms', 'RS256,ES256')
   .option('--seed <n>', 'random seed of the traffic model', integer)
   .option('--kube-minor <minor>', 'Kubernetes minor version reported by /version', '32')
   .option('--no-traffic', 'do not generate traffic metrics')
@@ -53,6 +64,14 @@ const o = program.opts<{
   metricsPort: number;
   kubeconfigOut?: string;
   stateDir?: string;
+  oidcIssuerUrl?: string;
+  oidcClientId?: string;
+  oidcUsernameClaim: string;
+  oidcUsernamePrefix?: string;
+  oidcGroupsClaim?: string;
+  oidcGroupsPrefix?: string;
+  oidcCaFile?: string;
+  oidcSigningAlgs: string;
   podEndpoint: string[];
   seed?: number;
   kubeMinor: string;
@@ -71,6 +90,23 @@ try {
     metricsPort: o.metricsPort,
     ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
     ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+    ...(o.oidcIssuerUrl
+      ? {
+          oidc: {
+            issuerUrl: o.oidcIssuerUrl,
+            clientId: o.oidcClientId ?? '',
+            usernameClaim: o.oidcUsernameClaim,
+            ...(o.oidcUsernamePrefix !== undefined ? { usernamePrefix: o.oidcUsernamePrefix } : {}),
+            ...(o.oidcGroupsClaim ? { groupsClaim: o.oidcGroupsClaim } : {}),
+            ...(o.oidcGroupsPrefix !== undefined ? { groupsPrefix: o.oidcGroupsPrefix } : {}),
+            ...(o.oidcCaFile ? { caFile: o.oidcCaFile } : {}),
+            signingAlgs: o.oidcSigningAlgs
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean),
+          },
+        }
+      : {}),
     podEndpoints: o.podEndpoint,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     minorVersion: o.kubeMinor,

@@ -18,5 +18,8 @@ export type { ApiServer, ApiServerOptions } from './kube/server';
 export { ADMIN_CONTEXT, BOOKINFO_EDITOR_CONTEXT, VIEWER_CONTEXT } from './tls/kubeconfig';
 export type { Tokens } from './kube/auth';
 export type { UserInfo } from './kube/rbac';
+export type { OidcOptions } from './kube/oidc';
+export { generateCertificates } from './tls/certificates';
+export type { Certificates } from './tls/certificates';
 export { startPrometheus } from './prometheus';
 export type { TrafficEngine, MetricSample } from './traffic';

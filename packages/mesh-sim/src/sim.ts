@@ -12,6 +12,8 @@ import { startControllers } from './controllers';
 import { completeTokens, generateTokens } from './kube/auth';
 import { ensureRbacBootstrap } from './kube/rbacBootstrap';
 import { StateDir, persistStore } from './kube/stateDir';
+import type { OidcOptions } from './kube/oidc';
+import { API_AUDIENCES, ServiceAccountTokens, signingKeySchema } from './kube/serviceAccountTokens';
 import type { Tokens } from './kube/auth';
 import { createClusterStore } from './kube/bootstrap';
 import type { PodTargetResolver } from './kube/server';
@@ -55,6 +57,8 @@ export interface MeshSimOptions {
    * Absent: everything lives in memory and is gone on stop.
    */
   stateDir?: string;
+  /** Accept OIDC ID tokens as bearer tokens, like kube-apiserver's `--oidc-*` flags. */
+  oidc?: OidcOptions;
   log?: (line: string) => void;
 }
 
@@ -71,6 +75,15 @@ export interface MeshSim {
   tokens: Tokens;
   /** Drops watch history and ends open watches with 410 Expired, so informers relist. */
   compactWatchCache(): void;
+  /**
+   * A ServiceAccount token, as `kubectl create token SA -n NS` gives (TokenRequest): a signed
+   * JWT that authenticates as `system:serviceaccount:NS:SA`. The ServiceAccount must exist.
+   */
+  createToken(
+    namespace: string,
+    serviceAccount: string,
+    opts?: { expirationSeconds?: number; audiences?: string[] },
+  ): Promise<string>;
   /** The state dir in use (MeshSimOptions.stateDir), if any. */
   stateDir?: string;
   /** Writes the state dir now (it is also written shortly after every change and on stop). */
@@ -167,7 +180,13 @@ const certsSchema = z.object({ caPem: z.string(), certPem: z.string(), keyPem: z
 async function loadOrCreate(
   state: StateDir | undefined,
   opts: MeshSimOptions,
-): Promise<{ store: KubeStore; certs: Certificates; tokens: Tokens; restored: boolean }> {
+): Promise<{
+  store: KubeStore;
+  certs: Certificates;
+  tokens: Tokens;
+  serviceAccountTokens: ServiceAccountTokens;
+  restored: boolean;
+}> {
   const snapshot = state?.readSnapshot();
   let store: KubeStore;
   if (snapshot) {
@@ -183,14 +202,27 @@ async function loadOrCreate(
   const tokens = saved ? completeTokens(saved) : generateTokens();
   if (!saved?.bookinfoEditor) state?.write('tokens.json', tokens);
   ensureRbacBootstrap(store, { restored: snapshot !== undefined });
-  return { store, certs, tokens, restored: snapshot !== undefined };
+  const savedKey = state?.read('sa-signing-key.json', signingKeySchema);
+  const { tokens: serviceAccountTokens, key } = await ServiceAccountTokens.create(
+    (ns, name) => store.peek('serviceaccounts', ns, name),
+    savedKey,
+  );
+  if (!savedKey) state?.write('sa-signing-key.json', key);
+  return { store, certs, tokens, serviceAccountTokens, restored: snapshot !== undefined };
 }
 
 /** One run of the servers; restart() replaces it with a new one on the same ports. */
 interface Instance {
   fields: Pick<
     MeshSim,
-    'apiServer' | 'metricsUrl' | 'store' | 'traffic' | 'tokens' | 'compactWatchCache' | 'saveState'
+    | 'apiServer'
+    | 'metricsUrl'
+    | 'store'
+    | 'traffic'
+    | 'tokens'
+    | 'compactWatchCache'
+    | 'saveState'
+    | 'createToken'
   >;
   apiPort: number;
   metricsPort: number;
@@ -200,7 +232,7 @@ interface Instance {
 async function startInstance(opts: MeshSimOptions, kubeconfig: string): Promise<Instance> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const state = opts.stateDir ? new StateDir(opts.stateDir) : undefined;
-  const { store, certs, tokens, restored } = await loadOrCreate(state, opts);
+  const { store, certs, tokens, serviceAccountTokens, restored } = await loadOrCreate(state, opts);
   if (restored)
     log(`mesh-sim: restored state from ${opts.stateDir ?? ''} at resourceVersion ${store.resourceVersion()}`);
   const stopControllers = startControllers(store);
@@ -214,6 +246,8 @@ async function startInstance(opts: MeshSimOptions, kubeconfig: string): Promise<
     api = await startApiServer({
       store,
       tokens,
+      serviceAccountTokens,
+      ...(opts.oidc ? { oidc: opts.oidc } : {}),
       tls: { cert: certs.certPem, key: certs.keyPem },
       port: opts.apiPort ?? 0,
       ...(opts.minorVersion ? { minorVersion: opts.minorVersion } : {}),
@@ -287,6 +321,15 @@ async function startInstance(opts: MeshSimOptions, kubeconfig: string): Promise<
       compactWatchCache: () => store.compact(),
       saveState: async () => {
         if (persister) await persister.flush();
+      },
+      async createToken(namespace, serviceAccount, tokenOpts = {}) {
+        const sa = store.peek('serviceaccounts', namespace, serviceAccount);
+        if (!sa) throw new Error(`serviceaccounts "${serviceAccount}" not found in namespace "${namespace}"`);
+        const issued = await serviceAccountTokens.issue(sa, {
+          audiences: tokenOpts.audiences ?? API_AUDIENCES,
+          expirationSeconds: tokenOpts.expirationSeconds ?? 3600,
+        });
+        return issued.token;
       },
     },
     apiPort: api.port,

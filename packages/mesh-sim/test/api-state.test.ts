@@ -105,7 +105,12 @@ describe('mesh-sim --state-dir', () => {
     first.proc.kill('SIGTERM');
     expect(await first.exit).toBe(0);
     await watch.ended;
-    expect(readdirSync(stateDir).sort()).toEqual(['objects.json', 'tls.json', 'tokens.json']);
+    expect(readdirSync(stateDir).sort()).toEqual([
+      'objects.json',
+      'sa-signing-key.json',
+      'tls.json',
+      'tokens.json',
+    ]);
 
     const second = await startCli([
       '--state-dir',
@@ -196,8 +201,29 @@ describe('mesh-sim --state-dir', () => {
         metadata: { name: 'kept', namespace: 'default' },
         data: { a: '1' },
       });
+      sim.store.create('serviceaccounts', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'robot', namespace: 'default' },
+      });
+      const saToken = await sim.createToken('default', 'robot');
       await sim.restart();
       expect(sim.apiServer).toBe(url);
+      // The signing key survived: a ServiceAccount token from before still authenticates.
+      const whoami = await httpsRequest(
+        sim.apiServer,
+        caFromKubeconfig(sim.kubeconfig),
+        '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        {
+          method: 'POST',
+          token: saToken,
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}',
+        },
+      );
+      expect(whoami.json()).toMatchObject({
+        status: { userInfo: { username: 'system:serviceaccount:default:robot' } },
+      });
       const ca = caFromKubeconfig(sim.kubeconfig);
       const got = await httpsRequest(sim.apiServer, ca, '/api/v1/namespaces/default/configmaps/kept', {
         token: sim.tokens.admin,

@@ -217,3 +217,36 @@ export function decodeProtobufObject(body: Buffer): KubeObject | undefined {
       return undefined;
   }
 }
+
+export interface TokenRequestSpec {
+  audiences: string[];
+  expirationSeconds?: number;
+  boundObjectRef?: { kind: string; apiVersion: string; name: string; uid: string };
+}
+
+/**
+ * The spec of the protobuf TokenRequest `kubectl create token` posts (authentication/v1):
+ * {1 metadata, 2 spec {1 audiences, 3 boundObjectRef {1 kind, 2 apiVersion, 3 name, 4 uid},
+ * 4 expirationSeconds}}.
+ */
+export function decodeTokenRequest(body: Buffer): TokenRequestSpec | undefined {
+  if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const raw = readFields(body.subarray(MAGIC.length)).get(2)?.[0];
+  if (!Buffer.isBuffer(raw)) return undefined;
+  const specBuf = bytesList(readFields(raw), 2)[0];
+  const spec = specBuf ? readFields(specBuf) : new Map<number, Field[]>();
+  const out: TokenRequestSpec = { audiences: bytesList(spec, 1).map(utf8) };
+  const exp = spec.get(4)?.[0];
+  if (typeof exp === 'bigint') out.expirationSeconds = Number(exp);
+  const ref = bytesList(spec, 3)[0];
+  if (ref) {
+    const r = readFields(ref);
+    out.boundObjectRef = {
+      kind: str(r, 1) ?? '',
+      apiVersion: str(r, 2) ?? '',
+      name: str(r, 3) ?? '',
+      uid: str(r, 4) ?? '',
+    };
+  }
+  return out;
+}

@@ -132,6 +132,13 @@ const BUILTINS: BuiltinSpec[] = [
     kind: 'ServiceAccount',
     namespaced: true,
     shortNames: ['sa'],
+    subresources: [
+      {
+        name: 'token',
+        verbs: ['create'],
+        responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
+      },
+    ],
   },
   {
     group: '',
@@ -211,6 +218,14 @@ const BUILTINS: BuiltinSpec[] = [
     version: 'v1',
     resource: 'selfsubjectrulesreviews',
     kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
+  {
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    resource: 'tokenreviews',
+    kind: 'TokenReview',
     namespaced: false,
     verbs: ['create'],
   },

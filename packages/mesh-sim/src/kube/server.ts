@@ -11,6 +11,10 @@ import type { KubeObject } from '../cluster/types';
 import { storeRbacSource } from './auth';
 import type { AccessRequest, Tokens, User } from './auth';
 import { Authenticator } from './authn';
+import { hasImpersonation, impersonate } from './impersonation';
+import { OidcAuthenticator } from './oidc';
+import type { OidcOptions } from './oidc';
+import { API_AUDIENCES, ServiceAccountTokens } from './serviceAccountTokens';
 import { authorize as rbacAuthorize, rulesFor } from './rbac';
 import type { Decision } from './rbac';
 import {
@@ -28,7 +32,8 @@ import { asRecord, clone, isRecord } from './objects';
 import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { handlePortForward } from './portforward';
 import { decodeSelfSubjectAccessReview, decodeSelfSubjectRulesReviewNamespace } from './protobuf';
-import { decodeProtobufObject } from './protobufObjects';
+import { decodeProtobufObject, decodeTokenRequest } from './protobufObjects';
+import type { TokenRequestSpec } from './protobufObjects';
 import type { ResourceInfo } from './registry';
 import { allOf, fieldMatcher, labelMatcher } from './selectors';
 import {
@@ -54,6 +59,10 @@ export type PodTargetResolver = (pod: KubeObject, port: number) => { host: strin
 export interface ApiServerOptions {
   store: KubeStore;
   tokens: Tokens;
+  /** Signs and verifies ServiceAccount tokens (default: a fresh key). */
+  serviceAccountTokens?: ServiceAccountTokens;
+  /** Accept OIDC ID tokens from this issuer (kube-apiserver's `--oidc-*`). */
+  oidc?: OidcOptions;
   tls: { cert: string; key: string };
   host?: string;
   /** 0 or absent: any free port. */
@@ -127,7 +136,14 @@ function includeObjectParam(v: string | null): IncludeObject {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
   const registry = store.registry;
-  const auth = new Authenticator({ tokens: options.tokens });
+  const saTokens =
+    options.serviceAccountTokens ??
+    (await ServiceAccountTokens.create((ns, name) => store.peek('serviceaccounts', ns, name))).tokens;
+  const auth = new Authenticator({
+    tokens: options.tokens,
+    serviceAccounts: saTokens,
+    ...(options.oidc ? { oidc: new OidcAuthenticator(options.oidc, options.log) } : {}),
+  });
   const rbac = storeRbacSource(store);
   const minor = options.minorVersion ?? '32';
   const hub = new WatchHub();
@@ -182,7 +198,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     if (who === null) throw unauthorized();
-    const user = who;
+    const user = hasImpersonation(req.headers) ? impersonate(who, req.headersDistinct, authorize) : who;
     const segments = path
       .split('/')
       .filter((s) => s.length > 0)
@@ -306,8 +322,37 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         kind: 'SelfSubjectReview',
         apiVersion: `authentication.k8s.io/${rp.version}`,
         metadata: { creationTimestamp: null },
-        status: { userInfo: { username: user.name, groups: user.groups } },
+        status: { userInfo: userInfoJson(user) },
       });
+      return;
+    }
+    if (gr === 'tokenreviews.authentication.k8s.io' && method === 'POST') {
+      const body = asRecord(parseBody(await readBody(req), mediaType(req.headers['content-type'])));
+      const spec = asRecord(body.spec);
+      const audiences = Array.isArray(spec.audiences)
+        ? spec.audiences.filter((a): a is string => typeof a === 'string')
+        : [];
+      const reviewed =
+        typeof spec.token === 'string' && spec.token
+          ? await auth.authenticateToken(spec.token, audiences.length ? audiences : API_AUDIENCES)
+          : undefined;
+      sendJson(res, 201, {
+        kind: 'TokenReview',
+        apiVersion: `authentication.k8s.io/${rp.version}`,
+        metadata: { creationTimestamp: null },
+        spec,
+        status: reviewed
+          ? {
+              authenticated: true,
+              user: userInfoJson(reviewed),
+              audiences: audiences.length ? audiences : API_AUDIENCES,
+            }
+          : { user: {}, error: '[invalid bearer token, token lookup failed]' },
+      });
+      return;
+    }
+    if (gr === 'serviceaccounts' && rp.subresource === 'token' && method === 'POST') {
+      await tokenRequest(req, res, rp);
       return;
     }
     if (gr === 'selfsubjectrulesreviews.authorization.k8s.io' && method === 'POST') {
@@ -466,6 +511,62 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       default:
         throw methodNotAllowed();
     }
+  }
+
+  function userInfoJson(user: User): Record<string, unknown> {
+    const out: Record<string, unknown> = { username: user.name };
+    if (user.uid) out.uid = user.uid;
+    out.groups = user.groups;
+    if (user.extra) out.extra = user.extra;
+    return out;
+  }
+
+  /** `POST …/serviceaccounts/NAME/token` (TokenRequest; `kubectl create token` posts protobuf). */
+  async function tokenRequest(req: IncomingMessage, res: ServerResponse, rp: ResourcePath): Promise<void> {
+    const name = rp.name ?? '';
+    const ct = mediaType(req.headers['content-type']);
+    const raw = await readBody(req);
+    let spec: TokenRequestSpec;
+    if (ct === 'application/vnd.kubernetes.protobuf') {
+      const decoded = decodeTokenRequest(raw);
+      if (!decoded) throw badRequest('the body of the request is not a TokenRequest');
+      spec = decoded;
+    } else {
+      const s = asRecord(asRecord(parseBody(raw, ct)).spec);
+      spec = {
+        audiences: Array.isArray(s.audiences)
+          ? s.audiences.filter((a): a is string => typeof a === 'string')
+          : [],
+      };
+      if (typeof s.expirationSeconds === 'number') spec.expirationSeconds = s.expirationSeconds;
+    }
+    const sa = store.peek('serviceaccounts', rp.namespace, name);
+    if (!sa) throw notFound('serviceaccounts', name);
+    const expirationSeconds = spec.expirationSeconds ?? 3600;
+    const tooShort = expirationSeconds < 600;
+    if (tooShort || expirationSeconds > 2 ** 32) {
+      const message = `Invalid value: ${expirationSeconds}: ${tooShort ? 'may not specify a duration less than 10 minutes' : 'may not specify a duration larger than 2^32 seconds'}`;
+      throw new StatusError(
+        422,
+        'Invalid',
+        `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: ${message}`,
+        {
+          name,
+          group: 'authentication.k8s.io',
+          kind: 'TokenRequest',
+          causes: [{ reason: 'FieldValueInvalid', message, field: 'spec.expirationSeconds' }],
+        },
+      );
+    }
+    const audiences = spec.audiences.length ? spec.audiences : API_AUDIENCES;
+    const issued = await saTokens.issue(sa, { audiences, expirationSeconds });
+    sendJson(res, 201, {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace: rp.namespace, creationTimestamp: null },
+      spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+      status: issued,
+    });
   }
 
   function withVersion(info: ResourceInfo, version: string, body: KubeObject): KubeObject {
@@ -721,8 +822,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         .filter((s) => s.length > 0)
         .map(decodeURIComponent);
       const rp = parseResourcePath(segments);
-      const who = await auth.authenticate(req.headers.authorization);
-      if (who === 'invalid' || who === null) throw unauthorized();
+      const authenticated = await auth.authenticate(req.headers.authorization);
+      if (authenticated === 'invalid' || authenticated === null) throw unauthorized();
+      const who = hasImpersonation(req.headers)
+        ? impersonate(authenticated, req.headersDistinct, authorize)
+        : authenticated;
       if (
         !rp ||
         rp.group !== '' ||
