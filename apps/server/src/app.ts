@@ -4,7 +4,8 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './routes/deps';
-import { authRouter, requireToken } from './routes/auth';
+import { Authenticator } from './auth/authenticator';
+import { authRouter, identifyViewer, requireViewer } from './routes/auth';
 import { errorHandler, notFoundHandler } from './routes/errors';
 import { eventsRouter } from './routes/events';
 import { graphRouter } from './routes/graph';
@@ -47,13 +48,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(...surface.api);
-  api.use(requireToken(deps));
+  // Who is asking, then what they may see: every route below reads through `req.viewer.cache`.
+  const auth = new Authenticator(deps.auth, deps.reviews, deps.cache);
+  api.use(identifyViewer(auth));
+  api.use(authRouter(deps, auth));
+  api.use(requireViewer(auth));
   api.use(statusRouter(deps));
   api.use(namespacesRouter(deps));
   api.use(graphRouter(deps));
   api.use(istioRouter(deps));
   api.use(inventoryRouter(deps));
-  api.use(authRouter(deps));
   const history = new ChangeHistory(deps.stateDir ?? defaultStateDir());
   api.use(trafficShiftRouter(deps, history));
   api.use(historyRouter(deps, history));

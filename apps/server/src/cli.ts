@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { AUTH_STRATEGIES } from './auth/config';
+import type { AuthStrategy } from './auth/config';
 import { prometheusForServe, registerDashboardCommand } from './dashboard';
 import { createLogger } from './logger';
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from './prom/client';
@@ -34,6 +36,24 @@ const parseSeconds = (v: string): number => {
   if (!r.success) throw new InvalidArgumentError('seconds between 0.1 and 3600, e.g. 1.5');
   return r.data;
 };
+
+const parseSeconds = (v: string): number => {
+  const r = z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('seconds, 60 to 2592000 (30 days)');
+  return r.data;
+};
+const parseUrl = (v: string): string => {
+  const r = z.url({ protocol: /^https?$/ }).safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('an http(s) URL, e.g. https://sextant.example.com');
+  return r.data;
+};
+/** Without a trailing slash, so paths join cleanly. */
+const parsePublicUrl = (v: string): string => parseUrl(v).replace(/\/+$/, '');
 
 /** Stops `stop` on SIGINT/SIGTERM, once; a second signal exits at once. */
 function onShutdown(stop: () => Promise<void>): void {
@@ -73,9 +93,42 @@ program
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', parsePort, 20001)
   .addOption(
-    new Option('--auth <strategy>', 'anonymous: the server identity; token: each user sends a bearer token')
-      .choices(['anonymous', 'token'])
+    new Option(
+      '--auth <strategy>',
+      'anonymous: the server identity; token: sign in with a Kubernetes token; openid: through an OIDC issuer; header: behind an authenticating proxy',
+    )
+      .choices(AUTH_STRATEGIES)
       .default('anonymous'),
+  )
+  .addOption(
+    new Option(
+      '--session-secret <secret>',
+      'seals session cookies, ≥ 32 characters (default: kept in --state-dir)',
+    ).env('SEXTANT_SESSION_SECRET'),
+  )
+  .option('--session-max-age <seconds>', 'longest a sign-in lasts', parseSeconds, 8 * 3600)
+  .option(
+    '--public-url <url>',
+    'the URL people reach Sextant at (OIDC redirect URI; Secure cookies over https)',
+    parsePublicUrl,
+  )
+  .option('--oidc-issuer-url <url>', '--auth openid: the issuer (the one the API server trusts)', parseUrl)
+  .option('--oidc-client-id <id>', '--auth openid: the client id')
+  .addOption(
+    new Option(
+      '--oidc-client-secret <secret>',
+      '--auth openid: the client secret, if the client has one',
+    ).env('SEXTANT_OIDC_CLIENT_SECRET'),
+  )
+  .option(
+    '--auth-header-user <name>',
+    '--auth header: the header the proxy puts the user name in',
+    'X-Forwarded-User',
+  )
+  .option(
+    '--auth-header-groups <name>',
+    '--auth header: the header the proxy puts the groups in (comma-separated)',
+    'X-Forwarded-Groups',
   )
   .option('--read-only', 'refuse every write with 403', false)
   .option(
@@ -110,7 +163,15 @@ program
       prometheusToken?: string;
       host: string;
       port: number;
-      auth: 'anonymous' | 'token';
+      auth: AuthStrategy;
+      sessionSecret?: string;
+      sessionMaxAge: number;
+      publicUrl?: string;
+      oidcIssuerUrl?: string;
+      oidcClientId?: string;
+      oidcClientSecret?: string;
+      authHeaderUser: string;
+      authHeaderGroups: string;
       readOnly: boolean;
       publicUrl?: string;
       allowedHosts?: string[];
@@ -119,6 +180,9 @@ program
       prometheusTimeout: number;
       queryCoalescing: boolean;
     }) => {
+      if (o.auth === 'openid' && (!o.oidcIssuerUrl || !o.oidcClientId)) {
+        throw new Error('--auth openid needs --oidc-issuer-url and --oidc-client-id');
+      }
       const logger = createLogger();
       // Without --prometheus-url: the Service's address in-cluster, a reconnecting port-forward outside.
       const prometheus = await prometheusForServe({
@@ -136,6 +200,15 @@ program
         host: o.host,
         port: o.port,
         auth: o.auth,
+        sessionSecret: o.sessionSecret,
+        sessionMaxAgeSeconds: o.sessionMaxAge,
+        publicUrl: o.publicUrl,
+        oidc:
+          o.oidcIssuerUrl && o.oidcClientId
+            ? { issuerUrl: o.oidcIssuerUrl, clientId: o.oidcClientId, clientSecret: o.oidcClientSecret }
+            : undefined,
+        authHeaderUser: o.auth === 'header' ? o.authHeaderUser : undefined,
+        authHeaderGroups: o.authHeaderGroups,
         readOnly: o.readOnly,
         publicUrl: o.publicUrl,
         allowedHosts: o.allowedHosts,

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { KubeCache } from './kube/cache';
-import { kubeConfigForToken, kubeUserName, loadKubeConfig } from './kube/config';
+import type { AuthStrategy, OidcSettings } from './auth/config';
+import type { Credentials } from './auth/credentials';
+import { sessionSecret } from './auth/sessionSecret';
+import { defaultStateDir } from './history/changeHistory';
+import { credentialsKey, kubeConfigFor, kubeUserName, loadKubeConfig } from './kube/config';
+import { KubeReviews } from './kube/reviews';
 import { IstioWriter } from './kube/writer';
 import { PromClient } from './prom/client';
 import { PrometheusSource } from './prom/prometheusSource';
@@ -28,7 +33,20 @@ export interface ServeOptions {
   host?: string;
   /** 0: any free port. */
   port?: number;
-  auth?: 'anonymous' | 'token';
+  /** `--auth`; default anonymous. */
+  auth?: AuthStrategy;
+  /** Seals session cookies (`--session-secret`); default: kept in the state folder. */
+  sessionSecret?: string;
+  sessionMaxAgeSeconds?: number;
+  /** Failed sign-in attempts per client address and minute. */
+  loginAttemptsPerMinute?: number;
+  /** Where people reach Sextant (`--public-url`), e.g. https://sextant.example.com. */
+  publicUrl?: string;
+  /** `--auth openid`. */
+  oidc?: OidcSettings;
+  /** `--auth header`: `--auth-header-user`, `--auth-header-groups`. */
+  authHeaderUser?: string;
+  authHeaderGroups?: string;
   readOnly?: boolean;
   logger?: Logger;
   /** Default: apps/web/dist of this checkout. */
@@ -125,13 +143,43 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   ]);
   clearTimeout(syncTimer);
 
+  // PERFORMANCE: one writer (one TLS agent) per identity, not one per request.
+  const writers = new Map<string, IstioWriter>();
+  const writerFor = (credentials: Credentials): IstioWriter => {
+    if (credentials.kind === 'server') return serverWriter;
+    const key = credentialsKey(credentials);
+    let writer = writers.get(key);
+    if (!writer) {
+      if (writers.size >= 500) writers.clear();
+      writer = new IstioWriter(kubeConfigFor(kc, credentials));
+      writers.set(key, writer);
+    }
+    return writer;
+  };
+  const strategy = options.auth ?? 'anonymous';
   const app = createApp({
     cache,
-    writerFor: (token) => (token ? new IstioWriter(kubeConfigForToken(kc, token)) : serverWriter),
+    writerFor,
+    reviews: new KubeReviews(kc),
     telemetry,
     logger,
     readOnly: options.readOnly,
-    auth: { strategy: options.auth ?? 'anonymous', user: kubeUserName(kc) },
+    auth: {
+      strategy,
+      user: kubeUserName(kc),
+      sessionSecret: await sessionSecret({
+        secret: options.sessionSecret,
+        stateDir:
+          strategy === 'token' || strategy === 'openid' ? (options.stateDir ?? defaultStateDir()) : undefined,
+      }),
+      sessionMaxAgeSeconds: options.sessionMaxAgeSeconds,
+      loginAttemptsPerMinute: options.loginAttemptsPerMinute,
+      publicUrl: options.publicUrl,
+      oidc: options.oidc,
+      header: options.authHeaderUser
+        ? { user: options.authHeaderUser, groups: options.authHeaderGroups }
+        : undefined,
+    },
     graphTimeoutMs: options.graphTimeoutMs,
     webDist: options.webDist ?? defaultWebDist(),
     promQueries: () => prom?.queriesIssued ?? 0,

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { Credentials } from '../auth/credentials';
 import { HttpError } from '../httpError';
+import { ImpersonatingKubeConfig } from './impersonation';
 
 export interface KubeConfigOptions {
   /** Path to a kubeconfig file; default: $KUBECONFIG or ~/.kube/config, or in-cluster when none. */
@@ -26,10 +29,15 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
   return kc;
 }
 
-/** The same cluster, authenticated as the bearer of `token` (writes with the caller's identity). */
-export function kubeConfigForToken(base: KubeConfig, token: string): KubeConfig {
+function currentCluster(base: KubeConfig) {
   const cluster = base.getCurrentCluster();
   if (!cluster) throw new HttpError(500, 'internal', 'No current cluster in the kubeconfig.');
+  return cluster;
+}
+
+/** The same cluster, authenticated as the bearer of `token` (the caller's own identity). */
+export function kubeConfigForToken(base: KubeConfig, token: string): KubeConfig {
+  const cluster = currentCluster(base);
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
@@ -38,6 +46,56 @@ export function kubeConfigForToken(base: KubeConfig, token: string): KubeConfig 
     currentContext: 'caller',
   });
   return kc;
+}
+
+/**
+ * The server's own identity asking the API server to act as `user` in `groups`
+ * (`Impersonate-User`, `Impersonate-Group`): the API server checks that the server may
+ * impersonate, then authorizes the request as that user.
+ */
+export function kubeConfigImpersonating(
+  base: KubeConfig,
+  user: string,
+  groups: readonly string[],
+): KubeConfig {
+  const cluster = currentCluster(base);
+  const self = base.getCurrentUser();
+  if (!self) throw new HttpError(500, 'internal', 'No current user in the kubeconfig.');
+  const kc = new ImpersonatingKubeConfig(groups);
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ ...self, name: 'impersonating', impersonateUser: user }],
+    contexts: [{ name: 'impersonating', cluster: cluster.name, user: 'impersonating' }],
+    currentContext: 'impersonating',
+  });
+  return kc;
+}
+
+/** The kubeconfig for a request's credentials. */
+export function kubeConfigFor(base: KubeConfig, credentials: Credentials): KubeConfig {
+  switch (credentials.kind) {
+    case 'server':
+      return base;
+    case 'token':
+      return kubeConfigForToken(base, credentials.token);
+    case 'impersonate':
+      return kubeConfigImpersonating(base, credentials.user, credentials.groups);
+  }
+}
+
+/**
+ * A stable key for caching per identity; tokens are hashed so no cache key (or log line built
+ * from one) carries a usable credential.
+ */
+export function credentialsKey(credentials: Credentials): string {
+  switch (credentials.kind) {
+    case 'server':
+      return 'server';
+    case 'token':
+      return `token:${createHash('sha256').update(credentials.token).digest('base64url')}`;
+    case 'impersonate':
+      return `as:${JSON.stringify([credentials.user, [...credentials.groups].sort()])}`;
+  }
 }
 
 /** The user name the kubeconfig authenticates as, for /api/auth/info. */

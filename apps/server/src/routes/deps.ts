@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { AuthConfig } from '../auth/config';
+import type { Credentials } from '../auth/credentials';
+import type { IdentityReviews } from '../auth/reviews';
 import type { ChangeEvent, InformerStatus } from '../kube/cache';
 import type { ResourceDef, ResourceKey } from '../kube/resources';
 import type { WriteOptions } from '../kube/writer';
@@ -39,14 +42,17 @@ export interface ConfigWriter {
 
 export interface AppDeps {
   cache: ConfigCache;
-  /** The writer for a request: the server's identity (anonymous) or the caller's bearer token. */
-  writerFor(token: string | undefined): ConfigWriter;
+  /** The writer for a request's credentials (`viewerOf(req).credentials`): writes carry the person's identity. */
+  writerFor(credentials: Credentials): ConfigWriter;
+  /** SelfSubjectReview and access reviews with a person's credentials (sign-in, read filtering). */
+  reviews: IdentityReviews;
   /** Absent: graphs are drawn from configuration only. */
   telemetry?: TelemetrySource;
   logger: Logger;
   /** `--read-only`: every write answers 403. */
   readOnly?: boolean;
-  auth: { strategy: 'anonymous' | 'token'; user: string };
+  /** `--auth` and the session settings. */
+  auth: AuthConfig;
   /** Longest wait for telemetry before answering from configuration alone. */
   graphTimeoutMs?: number;
   /** Built web app to serve (static + SPA fallback) when the folder exists. */

@@ -3,15 +3,21 @@ import { GraphQuery, GraphResponse } from '@sextant/shared';
 import type { GraphWarning } from '@sextant/shared';
 import { HttpError } from '../httpError';
 import { buildGraph } from '../mesh/graph/index';
+import { hideNamespaces } from '../mesh/hideNamespaces';
 import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from '../prom/client';
 import { telemetryWarning } from '../prom/telemetryWarning';
+import { viewerOf } from '../auth/viewer';
 import type { AppDeps } from './deps';
 import { durationSeconds, NamespaceName } from './params';
 import { namespaceCalls, validateNamespaceCalls } from '../mesh/validations';
 
 const MAX_WINDOW_SECONDS = 24 * 3600;
+
+/** The namespace exists in the cluster (whoever may see it). */
+const existsFor = (deps: AppDeps, ns: string): boolean =>
+  deps.cache.get('namespaces', undefined, ns) !== undefined;
 
 /** `GET /api/graph`: configuration from the cache + telemetry → graph; telemetry failure → config-only graph with a warning. */
 export function graphRouter(deps: AppDeps): Router {
@@ -23,8 +29,17 @@ export function graphRouter(deps: AppDeps): Router {
     if (windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
       throw new HttpError(400, 'bad_request', 'duration: between 1s and 24h, e.g. 60s or 10m');
     }
-    const config = deps.cache.meshConfig();
+    const { cache } = viewerOf(req);
+    const config = cache.meshConfig();
     const known = new Set(config.namespaces.map((n) => n.name));
+    const forbidden = query.namespaces.filter((n) => !known.has(n) && existsFor(deps, n));
+    if (forbidden.length > 0) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        `Your Kubernetes user may not see namespace ${forbidden.join(', ')}: it may list none of its workloads, services or Istio objects. Ask for a RoleBinding there, or pick another namespace.`,
+      );
+    }
     const missing = query.namespaces.filter((n) => !known.has(n));
     if (missing.length > 0) {
       throw new HttpError(
@@ -89,12 +104,13 @@ export function graphRouter(deps: AppDeps): Router {
       // Without traffic, configuration is all there is to draw.
       idleNodes: query.idleNodes || configOnly,
     });
+    const { nodes, edges } = hideNamespaces(graph, (ns) => existsFor(deps, ns) && !known.has(ns));
     const body: GraphResponse = {
       timestamp: Math.floor(Date.now() / 1000),
       duration: windowSeconds,
       graphType: query.graphType,
-      nodes: graph.nodes,
-      edges: graph.edges,
+      nodes,
+      edges,
       warnings,
       telemetrySource: configOnly ? 'none' : (deps.telemetry?.kind ?? 'none'),
     };

@@ -4,7 +4,7 @@ import type { ObjectChange } from '@sextant/shared';
 import type { ChangeHistory } from '../history/changeHistory';
 import { HttpError } from '../httpError';
 import type { IstioObject } from '../mesh/types';
-import { bearerToken } from './auth';
+import { viewerOf } from '../auth/viewer';
 import type { AppDeps } from './deps';
 import { NamespaceName, ObjectName } from './params';
 import {
@@ -27,16 +27,19 @@ export function historyRouter(deps: AppDeps, history: ChangeHistory): Router {
 
   router.get('/history', async (req, res) => {
     const filter = HistoryQuery.parse(req.query);
-    res.json(HistoryList.parse({ entries: await history.list(filter) }));
+    const { access } = viewerOf(req).cache;
+    const entries = (await history.list(filter)).filter((e) => access.canSeeNamespace(e.namespace));
+    res.json(HistoryList.parse({ entries }));
   });
 
   router.post('/history/:id/rollback', async (req, res) => {
     refuseIfReadOnly(deps);
     const { id } = EntryParams.parse(req.params);
     const entry = await history.get(id);
-    if (!entry) throw new HttpError(404, 'not_found', `No history entry ${id}.`);
+    if (!entry || !viewerOf(req).cache.access.canSeeNamespace(entry.namespace))
+      throw new HttpError(404, 'not_found', `No history entry ${id}.`);
     const ns = entry.namespace;
-    const writer = deps.writerFor(bearerToken(req));
+    const writer = deps.writerFor(viewerOf(req).credentials);
 
     // Every object must still be exactly as the entry left it; checked for all before writing any.
     const current = new Map<ObjectChange, IstioObject | null>();

@@ -9,7 +9,7 @@ import { schemaFindings, validateIstioObject } from '../mesh/validations';
 import type { K8sObject, MeshConfig } from '../mesh/types';
 import type { AppDeps } from './deps';
 import { CollectionParams, DryRun, NamespaceFilter, ObjectParams } from './params';
-import { bearerToken } from './auth';
+import { viewerOf } from '../auth/viewer';
 import { z } from 'zod';
 
 function istioResource(plural: string): ResourceDef {
@@ -82,9 +82,11 @@ export function istioRouter(deps: AppDeps): Router {
 
   router.get('/istio', (req, res) => {
     const { namespace } = NamespaceFilter.parse(req.query);
-    const config = deps.cache.meshConfig();
+    const config = viewerOf(req).cache.meshConfig();
     const items = ISTIO_RESOURCES.flatMap((def) =>
-      deps.cache.list(def.plural, namespace).map((o) => withValidations(def, o, config)),
+      viewerOf(req)
+        .cache.list(def.plural, namespace)
+        .map((o) => withValidations(def, o, config)),
     );
     res.json(IstioList.parse({ items }));
   });
@@ -92,9 +94,9 @@ export function istioRouter(deps: AppDeps): Router {
   router.get('/istio/:namespace/:resource/:name', (req, res) => {
     const { namespace, resource, name } = ObjectParams.parse(req.params);
     const def = istioResource(resource);
-    const o = deps.cache.get(def.plural, namespace, name);
+    const o = viewerOf(req).cache.get(def.plural, namespace, name);
     if (!o) throw new HttpError(404, 'not_found', `No ${def.kind} ${namespace}/${name}.`);
-    res.json(withValidations(def, o, deps.cache.meshConfig()));
+    res.json(withValidations(def, o, viewerOf(req).cache.meshConfig()));
   });
 
   router.put('/istio/:namespace/:resource/:name', async (req, res) => {
@@ -110,8 +112,10 @@ export function istioRouter(deps: AppDeps): Router {
         'metadata.resourceVersion: required, so a change made since you loaded the object is never overwritten.',
       );
     }
-    const saved = await deps.writerFor(bearerToken(req)).replace(def, namespace, name, body, { dryRun });
-    res.json(withValidations(def, saved, deps.cache.meshConfig()));
+    const saved = await deps
+      .writerFor(viewerOf(req).credentials)
+      .replace(def, namespace, name, body, { dryRun });
+    res.json(withValidations(def, saved, viewerOf(req).cache.meshConfig()));
   });
 
   router.post('/istio/:namespace/:resource', async (req, res) => {
@@ -121,8 +125,8 @@ export function istioRouter(deps: AppDeps): Router {
     const def = istioResource(resource);
     const body = parseBody(req, def, namespace);
     delete body.metadata.resourceVersion;
-    const saved = await deps.writerFor(bearerToken(req)).create(def, namespace, body, { dryRun });
-    res.status(dryRun ? 200 : 201).json(withValidations(def, saved, deps.cache.meshConfig()));
+    const saved = await deps.writerFor(viewerOf(req).credentials).create(def, namespace, body, { dryRun });
+    res.status(dryRun ? 200 : 201).json(withValidations(def, saved, viewerOf(req).cache.meshConfig()));
   });
 
   router.delete('/istio/:namespace/:resource/:name', async (req, res) => {
@@ -131,7 +135,7 @@ export function istioRouter(deps: AppDeps): Router {
     const { dryRun } = DryRun.parse(req.query);
     const { resourceVersion } = z.object({ resourceVersion: z.string().optional() }).parse(req.query);
     const def = istioResource(resource);
-    await deps.writerFor(bearerToken(req)).delete(def, namespace, name, { dryRun, resourceVersion });
+    await deps.writerFor(viewerOf(req).credentials).delete(def, namespace, name, { dryRun, resourceVersion });
     res.status(dryRun ? 200 : 204).end();
   });
 

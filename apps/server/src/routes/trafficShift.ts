@@ -40,7 +40,7 @@ import { planPeerAuthentication } from '../mesh/routing/peerAuthentication';
 import { planRequestRouting } from '../mesh/routing/requestRouting';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
 import type { IstioObject, K8sObject, ServiceInfo } from '../mesh/types';
-import { bearerToken } from './auth';
+import { viewerOf } from '../auth/viewer';
 import type { AppDeps, ConfigWriter } from './deps';
 import { DryRun, NamespaceName, ObjectName } from './params';
 import { z } from 'zod';
@@ -61,9 +61,9 @@ const toIstio = (o: K8sObject, kind: string): IstioObject => ({
   spec: typeof o.spec === 'object' && o.spec !== null ? (o.spec as Record<string, unknown>) : {},
 });
 
-/** The person behind a write, for the history. */
-export function actorOf(deps: AppDeps, req: Request): string {
-  return deps.auth.strategy === 'token' && bearerToken(req) ? 'bearer-token user' : deps.auth.user;
+/** The person behind a write, for the history: the name the API server knows them by (SelfSubjectReview). */
+export function actorOf(_deps: AppDeps, req: Request): string {
+  return viewerOf(req).user;
 }
 
 export function refuseIfReadOnly(deps: AppDeps): void {
@@ -148,10 +148,10 @@ export async function writeChange(
 
 /** The live routing objects of a service the person is about to change. */
 async function loadRouting(deps: AppDeps, req: Request, ns: string, svc: string) {
-  const config = deps.cache.meshConfig();
+  const config = viewerOf(req).cache.meshConfig();
   const service = config.services.find((s) => s.name === svc && s.namespace === ns);
   if (!service) throw new HttpError(404, 'not_found', `No service ${ns}/${svc}.`);
-  const writer = deps.writerFor(bearerToken(req));
+  const writer = deps.writerFor(viewerOf(req).credentials);
   const vsName = pickVirtualService(virtualServicesFor(config, svc, ns), service)?.metadata.name;
   const drName = pickDestinationRule(destinationRulesFor(config, svc, ns), service)?.metadata.name;
   const [vs, dr] = await Promise.all([
@@ -380,7 +380,7 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     const body = PeerAuthenticationRequest.parse(req.body);
     const issues = validatePeerAuthentication(body);
     if (issues.length > 0) throw issuesError(400, issues);
-    const writer = deps.writerFor(bearerToken(req));
+    const writer = deps.writerFor(viewerOf(req).credentials);
     const name = peerAuthenticationName(body);
     const current = await readLive(writer, 'peerauthentications', ns, name);
     checkResourceVersion(body.resourceVersion, current, ns, 'PeerAuthentication');

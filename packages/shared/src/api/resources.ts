@@ -111,16 +111,37 @@ export const IstioObjectBody = z.looseObject({
 });
 export type IstioObjectBody = z.infer<typeof IstioObjectBody>;
 
+/** `--auth`: how people sign in. */
+export const AuthStrategy = z.enum(['anonymous', 'token', 'openid', 'header']);
+export type AuthStrategy = z.infer<typeof AuthStrategy>;
+
 /** `GET /api/auth/info` */
 export const AuthInfo = z.object({
-  strategy: z.enum(['anonymous', 'token']),
+  strategy: AuthStrategy,
+  /** False when this strategy needs a sign-in and there is none; user and groups are then empty. */
+  authenticated: z.boolean(),
+  /** The name the API server knows the person by (SelfSubjectReview). */
   user: z.string(),
+  groups: z.array(z.string()),
+  /** Milliseconds since the epoch when the session ends, when known. */
+  expiresAt: z.number().optional(),
   /** The server was started with --read-only: every write answers 403. */
   readOnly: z.boolean(),
   /** Per namespace: may this user edit Istio config there (SelfSubjectAccessReview), and why not. */
   permissions: z.record(z.string(), z.object({ canEdit: z.boolean(), reason: z.string().optional() })),
 });
 export type AuthInfo = z.infer<typeof AuthInfo>;
+
+/** `POST /api/auth/login` (token strategy): a Kubernetes bearer token, checked with the API server. */
+export const LoginRequest = z.strictObject({
+  token: z
+    .string()
+    .trim()
+    .min(1, 'token: paste a Kubernetes bearer token')
+    .max(16_384, 'token: longer than any Kubernetes token (16 KiB)')
+    .regex(/^[\x21-\x7e]+$/, 'token: a bearer token has no spaces or control characters'),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
 
 /** One Server-Sent Event of `GET /api/events` (event name `change`). */
 export const ChangeEvent = z.object({

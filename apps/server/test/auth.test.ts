@@ -1,0 +1,215 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_CONTEXT, startMeshSim } from '@sextant/mesh-sim';
+import type { MeshSim } from '@sextant/mesh-sim';
+import { ApiErrorBody, AuthInfo, HistoryList, NamespaceList } from '@sextant/shared';
+import { startServer } from '../src/server';
+import type { RunningServer } from '../src/server';
+import { getJson, kubectl, silentLogger } from './helpers';
+
+// --auth token against mesh-sim: the API server decides who a token is (SelfSubjectReview) and
+// what it may read; nothing is served to a token it does not accept.
+let sim: MeshSim;
+let server: RunningServer;
+let stateDir: string;
+
+beforeAll(async () => {
+  sim = await startMeshSim({ scenario: 'bookinfo', traffic: false, seed: 3 });
+  stateDir = await mkdtemp(join(tmpdir(), 'sextant-auth-'));
+  server = await startServer({
+    kubeconfig: sim.kubeconfig,
+    context: ADMIN_CONTEXT,
+    port: 0,
+    logger: silentLogger(),
+    webDist: '/nonexistent',
+    auth: 'token',
+    stateDir,
+    loginAttemptsPerMinute: 8,
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await sim?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+const READ_ENDPOINTS = [
+  '/api/namespaces',
+  '/api/istio',
+  '/api/istio?namespace=bookinfo',
+  '/api/istio/bookinfo/virtualservices/reviews',
+  '/api/workloads',
+  '/api/workloads/bookinfo/reviews-v1',
+  '/api/services',
+  '/api/services/bookinfo/reviews',
+  '/api/history',
+  '/api/graph?namespaces=bookinfo&duration=60s',
+  '/api/status',
+  '/api/events',
+];
+
+const MADE_UP = ['x', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl', 'a'.repeat(48)];
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Signs in through POST /api/auth/login and returns the session cookie. */
+async function signIn(
+  token: string,
+): Promise<{ status: number; cookie?: string; setCookie: string[]; body: unknown }> {
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const setCookie = res.headers.getSetCookie();
+  const cookie = setCookie.map((c) => c.split(';')[0]).join('; ') || undefined;
+  return { status: res.status, cookie, setCookie, body: await res.json().catch(() => undefined) };
+}
+
+describe('--auth token: nothing is read without a token the API server accepts', () => {
+  it.each(READ_ENDPOINTS)('GET %s without credentials → 401 in words', async (path) => {
+    const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const { error } = ApiErrorBody.parse(await res.json());
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toContain('Not signed in');
+  });
+
+  it.each(READ_ENDPOINTS.flatMap((p) => MADE_UP.map((t) => [p, t] as const)))(
+    'GET %s with made-up token %s → 401',
+    async (path, token) => {
+      const res = await fetch(`${server.url}${path}`, {
+        headers: bearer(token),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(res.status).toBe(401);
+      const { error } = ApiErrorBody.parse(await res.json());
+      expect(error.message).toMatch(/Kubernetes did not accept/);
+    },
+  );
+
+  it('a made-up session cookie reads nothing either', async () => {
+    const res = await getJson(`${server.url}/api/namespaces`, {
+      headers: { cookie: 'sextant_session=Fe26.2**forged**cookie' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('GET /api/auth/info answers who is signed in: nobody, or 401 for a made-up token', async () => {
+    const { status, body } = await getJson(`${server.url}/api/auth/info`);
+    expect(status).toBe(200);
+    expect(AuthInfo.parse(body)).toMatchObject({
+      strategy: 'token',
+      authenticated: false,
+      user: '',
+      groups: [],
+      permissions: {},
+    });
+    expect((await getJson(`${server.url}/api/auth/info`, { headers: bearer('made-up') })).status).toBe(401);
+  });
+
+  it('Secrets are never served', async () => {
+    const res = await getJson(`${server.url}/api/istio/bookinfo/secrets/anything`, {
+      headers: bearer(sim.tokens.admin),
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('--auth token: sign in, read, sign out', () => {
+  it('refuses a made-up token at sign-in, in words, and sets no cookie', async () => {
+    const r = await signIn('not-a-real-token');
+    expect(r.status).toBe(401);
+    expect(r.setCookie).toEqual([]);
+    expect(ApiErrorBody.parse(r.body).error.message).toBe(
+      'Kubernetes did not accept this token: it is unknown, revoked or expired. Sign in again.',
+    );
+    const empty = await signIn('');
+    expect(empty.status).toBe(400);
+    expect(ApiErrorBody.parse(empty.body).error.message).toContain('token: paste a Kubernetes bearer token');
+  });
+
+  it('keeps the token sealed in an httpOnly SameSite=Strict cookie, and reads as the token’s user', async () => {
+    const r = await signIn(sim.tokens.viewer);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ user: 'mesh-sim-viewer' });
+    expect(r.setCookie).toHaveLength(1);
+    const [cookie] = r.setCookie;
+    expect(cookie).toMatch(/^sextant_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toContain(sim.tokens.viewer);
+
+    const headers = { cookie: r.cookie ?? '' };
+    const ns = await getJson(`${server.url}/api/namespaces`, { headers });
+    expect(ns.status).toBe(200);
+    expect(NamespaceList.parse(ns.body).namespaces.map((n) => n.name)).toContain('bookinfo');
+    const info = AuthInfo.parse((await getJson(`${server.url}/api/auth/info`, { headers })).body);
+    expect(info).toMatchObject({
+      strategy: 'token',
+      authenticated: true,
+      user: 'mesh-sim-viewer',
+      permissions: { bookinfo: { canEdit: false } },
+    });
+    expect(info.groups).toContain('system:authenticated');
+    expect(info.expiresAt).toBeGreaterThan(Date.now());
+
+    const out = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers });
+    expect(out.status).toBe(204);
+    const cleared = out.headers.getSetCookie().join('\n');
+    expect(cleared).toMatch(/sextant_session=;/);
+    expect(cleared).toMatch(/Max-Age=0/i);
+    const after = await getJson(`${server.url}/api/namespaces`, { headers: { cookie: 'sextant_session=' } });
+    expect(after.status).toBe(401);
+  });
+
+  it('scripts may still send Authorization: Bearer', async () => {
+    const res = await getJson(`${server.url}/api/workloads?namespace=bookinfo`, {
+      headers: bearer(sim.tokens.viewer),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('records the signed-in user’s real name in the history', async () => {
+    const r = await signIn(sim.tokens.admin);
+    expect(r.status).toBe(200);
+    const headers = { cookie: r.cookie ?? '', 'content-type': 'application/json' };
+    const shift = await getJson(`${server.url}/api/namespaces/bookinfo/services/reviews/traffic-shift`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ weights: { v1: 70, v2: 30 } }),
+    });
+    expect(shift.status).toBe(200);
+    const weights = await kubectl(sim.kubeconfig, ADMIN_CONTEXT, [
+      '-n',
+      'bookinfo',
+      'get',
+      'virtualservice',
+      'reviews',
+      '-o',
+      'jsonpath={.spec.http[0].route[*].weight}',
+    ]);
+    expect(weights).toBe('70 30');
+    const history = HistoryList.parse(
+      (await getJson(`${server.url}/api/history?namespace=bookinfo`, { headers })).body,
+    );
+    expect(history.entries[0]).toMatchObject({ user: 'mesh-sim-admin', service: 'reviews' });
+  });
+
+  it('slows down guessing: failed sign-ins beyond the limit get 429 in words', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await signIn(`guess-${i}`)).status);
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    const r = await signIn('guess-again');
+    expect(r.status).toBe(429);
+    expect(ApiErrorBody.parse(r.body).error.message).toBe(
+      'Too many failed sign-in attempts: wait a minute and try again.',
+    );
+  });
+});
