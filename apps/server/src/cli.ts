@@ -36,8 +36,7 @@ const parseSeconds = (v: string): number => {
   if (!r.success) throw new InvalidArgumentError('seconds between 0.1 and 3600, e.g. 1.5');
   return r.data;
 };
-
-const parseSeconds = (v: string): number => {
+const parseMaxAge = (v: string): number => {
   const r = z.coerce
     .number()
     .int()
@@ -106,7 +105,7 @@ program
       'seals session cookies, ≥ 32 characters (default: kept in --state-dir)',
     ).env('SEXTANT_SESSION_SECRET'),
   )
-  .option('--session-max-age <seconds>', 'longest a sign-in lasts', parseSeconds, 8 * 3600)
+  .option('--session-max-age <seconds>', 'longest a sign-in lasts', parseMaxAge, 8 * 3600)
   .option(
     '--public-url <url>',
     'the URL people reach Sextant at (OIDC redirect URI; Secure cookies over https)',
