@@ -46,13 +46,6 @@ const parseMaxAge = (v: string): number => {
   if (!r.success) throw new InvalidArgumentError('seconds, 60 to 2592000 (30 days)');
   return r.data;
 };
-const parseUrl = (v: string): string => {
-  const r = z.url({ protocol: /^https?$/ }).safeParse(v);
-  if (!r.success) throw new InvalidArgumentError('an http(s) URL, e.g. https://sextant.example.com');
-  return r.data;
-};
-/** Without a trailing slash, so paths join cleanly. */
-const parsePublicUrl = (v: string): string => parseUrl(v).replace(/\/+$/, '');
 
 /** Stops `stop` on SIGINT/SIGTERM, once; a second signal exits at once. */
 function onShutdown(stop: () => Promise<void>): void {
@@ -106,11 +99,6 @@ program
     ).env('SEXTANT_SESSION_SECRET'),
   )
   .option('--session-max-age <seconds>', 'longest a sign-in lasts', parseMaxAge, 8 * 3600)
-  .option(
-    '--public-url <url>',
-    'the URL people reach Sextant at (OIDC redirect URI; Secure cookies over https)',
-    parsePublicUrl,
-  )
   .option('--oidc-issuer-url <url>', '--auth openid: the issuer (the one the API server trusts)', parseUrl)
   .option('--oidc-client-id <id>', '--auth openid: the client id')
   .addOption(
@@ -165,7 +153,6 @@ program
       auth: AuthStrategy;
       sessionSecret?: string;
       sessionMaxAge: number;
-      publicUrl?: string;
       oidcIssuerUrl?: string;
       oidcClientId?: string;
       oidcClientSecret?: string;
@@ -201,7 +188,6 @@ program
         auth: o.auth,
         sessionSecret: o.sessionSecret,
         sessionMaxAgeSeconds: o.sessionMaxAge,
-        publicUrl: o.publicUrl,
         oidc:
           o.oidcIssuerUrl && o.oidcClientId
             ? { issuerUrl: o.oidcIssuerUrl, clientId: o.oidcClientId, clientSecret: o.oidcClientSecret }

@@ -40,8 +40,6 @@ export interface ServeOptions {
   sessionMaxAgeSeconds?: number;
   /** Failed sign-in attempts per client address and minute. */
   loginAttemptsPerMinute?: number;
-  /** Where people reach Sextant (`--public-url`), e.g. https://sextant.example.com. */
-  publicUrl?: string;
   /** `--auth openid`. */
   oidc?: OidcSettings;
   /** `--auth header`: `--auth-header-user`, `--auth-header-groups`. */
