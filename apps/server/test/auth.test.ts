@@ -159,7 +159,10 @@ describe('--auth token: sign in, read, sign out', () => {
     expect(info.groups).toContain('system:authenticated');
     expect(info.expiresAt).toBeGreaterThan(Date.now());
 
-    const out = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers });
+    const out = await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { ...headers, 'x-sextant-request': '1' },
+    });
     expect(out.status).toBe(204);
     const cleared = out.headers.getSetCookie().join('\n');
     expect(cleared).toMatch(/sextant_session=;/);
