@@ -306,8 +306,10 @@ describe('scale scenario', () => {
     expect(namespaces.map((n) => n.metadata.name)).toEqual(['scale-0', 'scale-1', 'scale-2', 'scale-3']);
     expect(namespaces.filter((n) => n.metadata.labels?.['istio-injection'] === 'enabled')).toHaveLength(3);
 
+    // 9 services, every third with a v2, and scale-0's database.
     const deployments = store.list('deployments.apps', 'scale-0');
-    expect(deployments).toHaveLength(9 + 3);
+    expect(deployments).toHaveLength(9 + 3 + 1);
+    expect(deployments.map((d) => d.metadata.name)).toContain('mysql-v1');
     expect(deployments.map((d) => d.metadata.name)).toContain('svc-3-v2');
     for (const d of deployments) expect(d.metadata.annotations?.[CALLS_ANNOTATION]).toBeTypeOf('string');
     expect(
@@ -317,7 +319,10 @@ describe('scale scenario', () => {
         .sort(),
     ).toEqual(['svc-0-v1', 'svc-0-v2']);
 
-    expect(store.list('pods').filter((p) => p.metadata.namespace?.startsWith('scale-'))).toHaveLength(4 * 12);
+    // Databases in scale-0 and scale-2.
+    expect(store.list('pods').filter((p) => p.metadata.namespace?.startsWith('scale-'))).toHaveLength(
+      4 * 12 + 2,
+    );
     const outside = store.list('pods', 'scale-3');
     expect(outside.every((p) => !containers(p).includes('istio-proxy'))).toBe(true);
     expect(store.list('pods', 'scale-0').every((p) => containers(p).includes('istio-proxy'))).toBe(true);

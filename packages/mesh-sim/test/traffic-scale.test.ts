@@ -52,6 +52,19 @@ describe('scale scenario traffic', () => {
       deployments.find((d) => d.metadata.namespace === namespace && d.metadata.name === deployment)?.metadata
         .labels?.app ?? '';
 
+    // Istio's protocol selection on the Service port: appProtocol, then the port name's prefix.
+    const protocolOf = new Map<string, string>();
+    for (const svc of sim.store.list('services')) {
+      const ports = (svc.spec?.ports ?? []) as { name?: string; appProtocol?: string }[];
+      const selector = (ports[0]?.appProtocol ?? ports[0]?.name ?? '').split('-')[0] ?? '';
+      const protocol = selector.startsWith('grpc')
+        ? 'grpc'
+        : ['mysql', 'redis', 'mongo', 'tcp'].includes(selector)
+          ? 'tcp'
+          : 'http';
+      protocolOf.set(`${svc.metadata.name}.${svc.metadata.namespace}`, protocol);
+    }
+
     // Edges expected: everything reachable from the entry workloads through the annotations.
     const expected = new Set<string>();
     const queue = entries.map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
@@ -66,7 +79,8 @@ describe('scale scenario traffic', () => {
         : 'unknown';
       for (const target of calls.get(workload) ?? []) {
         const [service = '', namespace = ''] = target.split('.');
-        if (injected.has(`${namespace}/${service}`)) expected.add(`${caller} -> ${service}.${namespace}`);
+        if (injected.has(`${namespace}/${service}`))
+          expected.add(`${caller} -> ${service}.${namespace} ${protocolOf.get(target) ?? '?'}`);
         for (const d of deployments) {
           if (d.metadata.namespace === namespace && d.metadata.labels?.app === service) {
             queue.push(`${namespace}/${d.metadata.name}`);
@@ -75,16 +89,22 @@ describe('scale scenario traffic', () => {
       }
     }
     expect(expected.size).toBeGreaterThan(5);
+    // Every protocol is in the test world.
+    for (const protocol of ['http', 'grpc', 'tcp'])
+      expect([...expected].filter((e) => e.endsWith(` ${protocol}`)).length, protocol).toBeGreaterThan(0);
 
+    const by = 'source_workload, destination_service_name, destination_service_namespace, request_protocol';
+    const scale = 'reporter="destination",destination_service_namespace=~"scale-.*"';
     const observed = await waitFor(
       async () => {
-        const rows = await query(
-          'sum by (source_workload, destination_service_name, destination_service_namespace) (istio_requests_total{reporter="destination",destination_service_namespace=~"scale-.*"})',
-        );
+        const rows = [
+          ...(await query(`sum by (${by}) (istio_requests_total{${scale}})`)),
+          ...(await query(`sum by (${by}) (istio_tcp_connections_opened_total{${scale}})`)),
+        ];
         const edges = new Set(
           rows.map(
             (r) =>
-              `${r.metric.source_workload} -> ${r.metric.destination_service_name}.${r.metric.destination_service_namespace}`,
+              `${r.metric.source_workload} -> ${r.metric.destination_service_name}.${r.metric.destination_service_namespace} ${r.metric.request_protocol}`,
           ),
         );
         return [...expected].every((e) => edges.has(e)) ? edges : undefined;
@@ -93,6 +113,20 @@ describe('scale scenario traffic', () => {
     );
     // Nothing beyond the annotations.
     for (const edge of observed) expect(expected.has(edge), edge).toBe(true);
+
+    // gRPC carries its status; TCP carries bytes both ways from both proxies.
+    const grpc = await query(
+      `sum by (grpc_response_status) (istio_requests_total{${scale},request_protocol="grpc"})`,
+    );
+    expect(grpc.map((r) => r.metric.grpc_response_status)).toContain('0');
+    for (const reporter of ['source', 'destination']) {
+      for (const metric of ['istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']) {
+        const rows = await query(
+          `sum(${metric}{reporter="${reporter}",destination_service_namespace=~"scale-.*",request_protocol="tcp"})`,
+        );
+        expect(Number(rows[0]?.value[1] ?? 0), `${metric} ${reporter}`).toBeGreaterThan(0);
+      }
+    }
     expect(sim.traffic.seriesCount()).toBeGreaterThan(expected.size);
   });
 });

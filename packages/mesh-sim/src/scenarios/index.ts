@@ -14,6 +14,7 @@ export {
   CALLS_ANNOTATION,
   RPS_ANNOTATION,
   planScaleMesh,
+  type DatabasePlan,
   type NamespacePlan,
   type ServicePlan,
 } from './scale';

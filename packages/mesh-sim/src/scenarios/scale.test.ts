@@ -7,9 +7,14 @@ function byId(plans: ReturnType<typeof planScaleMesh>): Map<string, ServicePlan>
   return out;
 }
 
+function databases(plans: ReturnType<typeof planScaleMesh>): Set<string> {
+  return new Set(plans.flatMap((ns) => (ns.database ? [`${ns.database.name}.${ns.name}`] : [])));
+}
+
 describe('planScaleMesh', () => {
   const plans = planScaleMesh(12, 30);
   const services = byId(plans);
+  const dbs = databases(plans);
 
   it('has the requested namespaces, services and versions', () => {
     expect(plans.map((p) => p.name)).toEqual(Array.from({ length: 12 }, (_, i) => `scale-${i}`));
@@ -33,6 +38,7 @@ describe('planScaleMesh', () => {
       expect(stack.has(id), `cycle through ${id}`).toBe(false);
       const known = depthOf.get(id);
       if (known !== undefined) return known;
+      if (dbs.has(id)) return 1;
       const s = services.get(id);
       expect(s, `unknown callee ${id}`).toBeDefined();
       stack.add(id);
@@ -43,7 +49,7 @@ describe('planScaleMesh', () => {
     };
     const longest = Math.max(...[...services.keys()].map((id) => visit(id, new Set())));
     expect(longest).toBeGreaterThanOrEqual(4);
-    expect(longest).toBeLessThanOrEqual(5); // 4 layers, plus a hop into the next namespace
+    expect(longest).toBeLessThanOrEqual(6); // 4 layers, a hop into the next namespace, a database
   });
 
   it('gives entry services 2-4 callees and a rate, and every other service a caller', () => {
@@ -58,7 +64,7 @@ describe('planScaleMesh', () => {
         expect(called.has(id), `${id} is never called`).toBe(true);
       }
       if (s.depth < 3) expect(s.calls.length).toBeGreaterThanOrEqual(1);
-      else expect(s.calls).toEqual([]);
+      else expect(s.calls.filter((c) => !dbs.has(c))).toEqual([]);
     }
   });
 
@@ -67,6 +73,39 @@ describe('planScaleMesh', () => {
       s.calls.some((c) => c.split('.')[1] !== id.split('.')[1]),
     );
     expect(cross.length).toBeGreaterThan(0);
+  });
+
+  it('makes every fourth service gRPC, by port name or appProtocol', () => {
+    for (const ns of plans)
+      for (const [j, s] of ns.services.entries()) expect(s.protocol).toBe(j % 4 === 2 ? 'grpc' : 'http');
+  });
+
+  it('gives every other namespace a TCP database, called by svc-1, svc-5, … of that namespace', () => {
+    expect(plans.map((p) => p.database?.name ?? '-')).toEqual([
+      'mysql',
+      '-',
+      'redis',
+      '-',
+      'mongodb',
+      '-',
+      'mysql',
+      '-',
+      'redis',
+      '-',
+      'mongodb',
+      '-',
+    ]);
+    for (const ns of plans) {
+      const callers = ns.services
+        .filter((s) => s.calls.some((c) => c.startsWith(`${ns.database?.name ?? '-'}.`)))
+        .map((s) => s.name);
+      if (!ns.database) expect(callers).toEqual([]);
+      else expect(callers).toEqual(ns.services.filter((_, j) => j % 4 === 1).map((s) => s.name));
+      for (const s of ns.services)
+        for (const c of s.calls) if (dbs.has(c)) expect(c.split('.')[1]).toBe(ns.name);
+    }
+    // A namespace of one service: the entry service calls the database itself.
+    expect(planScaleMesh(1, 1)[0]?.services[0]?.calls).toEqual(['mysql.scale-0']);
   });
 
   it('is deterministic', () => {
