@@ -165,6 +165,65 @@ describe('bookinfo traffic seen by a real Prometheus', () => {
     ]);
   });
 
+  it('carries a gRPC and a TCP edge in the boutique shop next to bookinfo, with Istio labels', async () => {
+    const grpc = await waitFor(
+      async () => {
+        const rows = await query(
+          'sum by (reporter, source_workload, destination_workload, grpc_response_status, response_code) (istio_requests_total{destination_service_namespace="boutique",request_protocol="grpc"})',
+        );
+        return rows.length >= 2 ? rows : undefined;
+      },
+      { intervalMs: 500, timeoutMs: 20_000 },
+    );
+    for (const reporter of ['source', 'destination'])
+      expect(grpc.map((r) => r.metric)).toContainEqual({
+        reporter,
+        source_workload: 'frontend-v1',
+        destination_workload: 'cartservice-v1',
+        grpc_response_status: '0',
+        response_code: '200',
+      });
+    for (const metric of [
+      'istio_tcp_connections_opened_total',
+      'istio_tcp_connections_closed_total',
+      'istio_tcp_sent_bytes_total',
+      'istio_tcp_received_bytes_total',
+    ]) {
+      const rows = await query(
+        `sum by (reporter, source_workload, destination_workload, connection_security_policy) (${metric}{destination_service_name="redis-cart",request_protocol="tcp"})`,
+      );
+      expect(
+        rows.map((r) => r.metric).sort((a, b) => (a.reporter ?? '').localeCompare(b.reporter ?? '')),
+        metric,
+      ).toEqual([
+        {
+          reporter: 'destination',
+          source_workload: 'cartservice-v1',
+          destination_workload: 'redis-cart-v1',
+          connection_security_policy: 'mutual_tls',
+        },
+        {
+          reporter: 'source',
+          source_workload: 'cartservice-v1',
+          destination_workload: 'redis-cart-v1',
+          connection_security_policy: 'unknown',
+        },
+      ]);
+      for (const row of rows) expect(Number(row.value[1]), metric).toBeGreaterThan(0);
+    }
+    // The bookinfo namespace holds what it held.
+    expect(
+      (await kubectl('get', 'deploy', '-n', 'bookinfo', '-o', 'name')).trim().split('\n').sort(),
+    ).toEqual([
+      'deployment.apps/details-v1',
+      'deployment.apps/productpage-v1',
+      'deployment.apps/ratings-v1',
+      'deployment.apps/reviews-v1',
+      'deployment.apps/reviews-v2',
+      'deployment.apps/reviews-v3',
+    ]);
+  });
+
   it('tells the plaintext curl traffic from the mTLS traffic', async () => {
     const rows = await query(
       'sum by (source_workload, connection_security_policy, source_principal) (istio_requests_total{reporter="destination",destination_workload="productpage-v1"})',

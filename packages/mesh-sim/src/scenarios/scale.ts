@@ -21,6 +21,9 @@ import { applyManifests, ensureNamespace } from './manifests';
 
 export const CALLS_ANNOTATION = 'sim.sextant.io/calls';
 export const RPS_ANNOTATION = 'sim.sextant.io/rps';
+/** Per-workload overrides of the traffic model's derived latency and 5xx share. */
+export const LATENCY_ANNOTATION = 'sim.sextant.io/latency-ms';
+export const ERROR_ANNOTATION = 'sim.sextant.io/error-percent';
 export const DEFAULT_NAMESPACES = 5;
 export const DEFAULT_SERVICES = 10;
 const PORT = 9080;

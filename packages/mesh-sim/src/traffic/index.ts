@@ -3,7 +3,7 @@ import { IstioMetrics } from '../metrics/istio';
 import { buildSnapshot, WATCHED_RESOURCES } from './mesh';
 import { createRandom } from './random';
 import { bookinfoScenario } from './scenario-bookinfo';
-import { scaleScenario } from './scenario-scale';
+import { scaleScenario, withAnnotatedWorkloads } from './scenario-scale';
 import type { Scenario } from './scenario';
 import { Simulator } from './simulator';
 
@@ -86,7 +86,9 @@ export function startTraffic(options: TrafficOptions): SimulatedTraffic {
   const metrics = new IstioMetrics({
     byteHistograms: options.byteHistograms ?? options.scenario !== 'scale',
   });
-  const model = options.model ?? (options.scenario === 'scale' ? scaleScenario() : bookinfoScenario());
+  const model =
+    options.model ??
+    (options.scenario === 'scale' ? scaleScenario() : withAnnotatedWorkloads(bookinfoScenario()));
   const simulator = new Simulator(
     metrics,
     model,

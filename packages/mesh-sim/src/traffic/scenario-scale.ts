@@ -87,3 +87,19 @@ export function scaleScenario(): Scenario {
     },
   };
 }
+
+/**
+ * `base` plus every workload carrying the annotations (the shop next to Bookinfo): flows from
+ * both, and an annotated workload handles requests by its annotations. Without annotated
+ * workloads in the cluster it behaves exactly as `base`, random draws included.
+ */
+export function withAnnotatedWorkloads(base: Scenario): Scenario {
+  const annotated = scaleScenario();
+  return {
+    flows: (snapshot) => [...base.flows(snapshot), ...annotated.flows(snapshot)],
+    handle: (workload, request, random) =>
+      workload.annotations[CALLS_ANNOTATION] !== undefined
+        ? annotated.handle(workload, request, random)
+        : base.handle(workload, request, random),
+  };
+}
