@@ -17,14 +17,21 @@ const VS_PATH = `/apis/networking.istio.io/v1/namespaces/${NS}/virtualservices`;
 
 const get = (path: string, o: RequestOptions = {}) =>
   httpsRequest(sim.apiServer, ca, path, { token: sim.tokens.admin, ...o });
-const send = (method: string, path: string, body: unknown, o: RequestOptions = {}) =>
-  httpsRequest(sim.apiServer, ca, path, {
+const send = (method: string, path: string, body: unknown, o: RequestOptions = {}) => {
+  const text = JSON.stringify(body);
+  return httpsRequest(sim.apiServer, ca, path, {
     method,
     token: sim.tokens.admin,
-    body: JSON.stringify(body),
+    body: text,
     ...o,
-    headers: { 'Content-Type': 'application/json', ...(o.headers ?? {}) },
+    // Node sends a DELETE body without framing unless told its length.
+    headers: {
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(text)),
+      ...(o.headers ?? {}),
+    },
   });
+};
 const vs = (name: string, hosts = [name]) => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
@@ -159,6 +166,58 @@ describe('objects', () => {
       reason: 'BadRequest',
       message: 'the namespace of the provided object does not match the namespace sent on the request',
     });
+  });
+
+  it('honours DeleteOptions preconditions (uid, resourceVersion) with the Conflict kube-apiserver sends', async () => {
+    const created = (await send('POST', VS_PATH, vs('guarded'))).json<{
+      metadata: { uid: string; resourceVersion: string };
+    }>().metadata;
+    const del = (preconditions: Record<string, string>) =>
+      send('DELETE', `${VS_PATH}/guarded`, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions });
+
+    const wrongUid = await del({ uid: '00000000-0000-0000-0000-000000000000' });
+    expect(wrongUid.status).toBe(409);
+    expect(wrongUid.json()).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `Operation cannot be fulfilled on VirtualService.networking.istio.io "guarded": the UID in the precondition (00000000-0000-0000-0000-000000000000) does not match the UID in record (${created.uid}). The object might have been deleted and then recreated`,
+      reason: 'Conflict',
+      details: { name: 'guarded', group: 'networking.istio.io', kind: 'VirtualService' },
+      code: 409,
+    });
+    // A change after the caller read it: the resourceVersion precondition no longer holds.
+    const patched = await send(
+      'PATCH',
+      `${VS_PATH}/guarded`,
+      { metadata: { labels: { touched: 'yes' } } },
+      { headers: { 'Content-Type': 'application/merge-patch+json' } },
+    );
+    const newRv = patched.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
+    const staleRv = await del({ uid: created.uid, resourceVersion: created.resourceVersion });
+    expect(staleRv.status).toBe(409);
+    expect(staleRv.json<{ message: string }>().message).toBe(
+      `Operation cannot be fulfilled on VirtualService.networking.istio.io "guarded": the ResourceVersion in the precondition (${created.resourceVersion}) does not match the ResourceVersion in record (${newRv}). The object might have been modified`,
+    );
+    expect((await get(`${VS_PATH}/guarded`)).status).toBe(200); // still there
+
+    const ok = await del({ uid: created.uid, resourceVersion: newRv });
+    expect(ok.status).toBe(200);
+    expect((await get(`${VS_PATH}/guarded`)).status).toBe(404);
+
+    // Core kinds are named by their Kind alone.
+    await send('POST', `/api/v1/namespaces/${NS}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'guarded' },
+    });
+    const cm = await send('DELETE', `/api/v1/namespaces/${NS}/configmaps/guarded`, {
+      preconditions: { uid: 'x' },
+    });
+    expect(cm.json<{ message: string }>().message).toMatch(
+      /^Operation cannot be fulfilled on ConfigMap "guarded": the UID in the precondition \(x\) does not match/,
+    );
   });
 });
 

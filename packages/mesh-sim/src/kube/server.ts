@@ -477,6 +477,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const name = rp.name ?? '';
         const existing = store.peek(gr, ns, name);
         if (!existing) throw notFound(gr, name);
+        checkPreconditions(info, existing, await deleteOptions(req));
         const last = store.delete(gr, ns, name, { dryRun });
         if (!last) throw notFound(gr, name);
         if (info.custom || gr === 'namespaces' || gr === 'pods') {
@@ -510,6 +511,40 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       default:
         throw methodNotAllowed();
+    }
+  }
+
+  /** The DeleteOptions body of a DELETE (JSON; absent or empty means none). */
+  async function deleteOptions(req: IncomingMessage): Promise<Record<string, unknown>> {
+    const raw = await readBody(req);
+    const ct = mediaType(req.headers['content-type']);
+    if (raw.toString('utf8').trim() === '' || ct.includes('protobuf')) return {};
+    return asRecord(parseBody(raw, ct));
+  }
+
+  /**
+   * `preconditions` of DeleteOptions, checked as kube-apiserver's BeforeDelete does (its
+   * Conflict names the Kind, not the resource: `Operation cannot be fulfilled on Pod "x"`).
+   */
+  function checkPreconditions(info: ResourceInfo, obj: KubeObject, options: Record<string, unknown>): void {
+    const pre = asRecord(options.preconditions);
+    const gk = info.group ? `${info.kind}.${info.group}` : info.kind;
+    const name = obj.metadata.name;
+    const refuse = (why: string): StatusError =>
+      new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${gk} "${name}": ${why}`, {
+        name,
+        group: info.group,
+        kind: info.kind,
+      });
+    if (typeof pre.uid === 'string' && pre.uid !== obj.metadata.uid) {
+      throw refuse(
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`,
+      );
+    }
+    if (typeof pre.resourceVersion === 'string' && pre.resourceVersion !== obj.metadata.resourceVersion) {
+      throw refuse(
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`,
+      );
     }
   }
 
