@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { authInfoQuery, graphQuery, namespacesQuery, type GraphRequest } from './queries';
+import { authInfoQuery, graphQuery, namespacesQuery, serverStatusQuery, type GraphRequest } from './queries';
 
 export function useNamespaces() {
   return useQuery(namespacesQuery());
@@ -11,4 +11,8 @@ export function useAuthInfo() {
 
 export function useGraph(request: GraphRequest, refetchIntervalMs: number | false) {
   return useQuery(graphQuery(request, refetchIntervalMs));
+}
+
+export function useServerStatus() {
+  return useQuery(serverStatusQuery());
 }

@@ -1,5 +1,5 @@
 export { ApiError } from './ApiError';
-export { useAuthInfo, useGraph, useNamespaces } from './hooks';
+export { useAuthInfo, useGraph, useNamespaces, useServerStatus } from './hooks';
 export { queryKeys, type GraphRequest } from './queries';
 export { createQueryClient } from './queryClient';
 export type { NamespaceInfo } from './schemas';

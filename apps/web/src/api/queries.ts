@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { GraphResponse, type GraphType } from '@sextant/shared';
+import { GraphResponse, ServerStatus, type GraphType } from '@sextant/shared';
 import { apiGet } from './client';
 import { AuthInfo, NamespaceList } from './schemas';
 
@@ -22,7 +22,11 @@ export const queryKeys = {
   authInfo: ['auth', 'info'] as const,
   graphAll: ['graph'] as const,
   graph: (request: GraphRequest) => ['graph', request] as const,
+  serverStatus: ['status'] as const,
 };
+
+/** How often the app asks whether its data is current (informers, Prometheus). */
+export const STATUS_POLL_MS = 5_000;
 
 export function graphSearch(request: GraphRequest): string {
   const params = new URLSearchParams({
@@ -60,5 +64,19 @@ export function graphQuery(request: GraphRequest, refetchIntervalMs: number | fa
     refetchInterval: refetchIntervalMs,
     // Keep drawing the previous graph while the next one loads: the canvas must not flash empty.
     placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * `GET /api/status`, polled so the stale-data banner comes and goes by itself. No retries: a
+ * failed poll is itself the news (the server is not answering), and the next poll comes soon.
+ */
+export function serverStatusQuery() {
+  return queryOptions({
+    queryKey: queryKeys.serverStatus,
+    queryFn: ({ signal }) => apiGet('/status', ServerStatus, signal),
+    refetchInterval: STATUS_POLL_MS,
+    refetchIntervalInBackground: false,
+    retry: false,
   });
 }

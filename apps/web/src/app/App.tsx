@@ -4,6 +4,7 @@ import { GraphPage } from '../pages/graph/GraphPage';
 import { NotYetPage } from '../pages/NotYetPage';
 import { parseServicePath } from '../pages/service/servicePath';
 import { navigate, useLocation } from './router';
+import { StaleBanner } from './StaleBanner';
 import { useTheme, type Theme } from './theme';
 
 // PERFORMANCE: the config and service pages carry CodeMirror and the forms; loading them on demand
@@ -108,6 +109,7 @@ export function App() {
           </ul>
         </nav>
         <main id="main" className="shell__main" tabIndex={-1}>
+          <StaleBanner />
           <Suspense
             fallback={
               <p className="page muted" role="status">

@@ -1,0 +1,30 @@
+import { useServerStatus } from '../api';
+import { staleNotices } from './staleness';
+import './staleBanner.css';
+
+/**
+ * Says, on every page, when what is shown may be old: the server, the Kubernetes API server or
+ * Prometheus not answering, with since when and the data's age. It disappears by itself once the
+ * next status poll finds everything answering again.
+ */
+export function StaleBanner() {
+  const status = useServerStatus();
+  const notices = staleNotices({
+    status: status.data,
+    statusFailed: status.isError,
+    statusUpdatedAt: status.dataUpdatedAt,
+    now: Date.now(),
+  });
+  if (notices.length === 0) return null;
+  return (
+    <div className="banner banner--warning stale-banner" role="status" aria-label="Stale data">
+      <ul>
+        {notices.map((n) => (
+          <li key={n.source} data-source={n.source}>
+            <strong>{n.title}</strong> {n.detail}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
