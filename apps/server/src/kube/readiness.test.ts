@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InformerStatus } from './cache';
-import { readiness } from './readiness';
+import { readiness, staleSince } from './readiness';
 
 const synced = (resource: InformerStatus['resource']): InformerStatus => ({
   resource,
@@ -48,5 +48,20 @@ describe('readiness', () => {
   it('ignores an old failure once the informer synced again', () => {
     const recovered: InformerStatus = { ...synced('pods'), lastError: 'old', lastErrorAt: 5 };
     expect(readiness([recovered], 999_999, 30_000).ready).toBe(true);
+  });
+});
+
+describe('staleSince', () => {
+  it('gives the earliest failure of the informers that had synced, with an error', () => {
+    expect(staleSince([synced('pods')])).toBeUndefined();
+    expect(
+      staleSince([
+        synced('pods'),
+        { resource: 'services', synced: false, lastSyncAt: 1, failingSince: 500, lastError: 'refused' },
+        { resource: 'endpoints', synced: false, lastSyncAt: 1, failingSince: 300 },
+        // Never synced: that is "not ready yet", not stale.
+        { resource: 'gateways', synced: false, failingSince: 100 },
+      ]),
+    ).toEqual({ since: 300, error: 'refused' });
   });
 });

@@ -42,3 +42,18 @@ export function readiness(informers: InformerStatus[], now: number, notReadyAfte
   }
   return { ready: true, status: 'ready' };
 }
+
+/**
+ * When informers are failing: since when (the configuration is current up to then) and the last
+ * error. Undefined while every watch is healthy.
+ */
+export function staleSince(informers: InformerStatus[]): { since: number; error?: string } | undefined {
+  const failing = informers.filter(
+    (i) => !i.synced && i.lastSyncAt !== undefined && i.failingSince !== undefined,
+  );
+  if (failing.length === 0) return undefined;
+  return {
+    since: Math.min(...failing.map((i) => i.failingSince ?? Infinity)),
+    error: failing.find((i) => i.lastError)?.lastError,
+  };
+}

@@ -7,6 +7,8 @@ import { hideNamespaces } from '../mesh/hideNamespaces';
 import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from '../prom/client';
+import { staleSince } from '../kube/readiness';
+import { utcClock } from '../prom/circuitBreaker';
 import { telemetryWarning } from '../prom/telemetryWarning';
 import { viewerOf } from '../auth/viewer';
 import type { AppDeps } from './deps';
@@ -49,6 +51,7 @@ export function graphRouter(deps: AppDeps): Router {
       );
     }
 
+    const stale = staleSince(deps.cache.status());
     const started = performance.now();
     let telemetryMs = 0;
     const warnings: GraphWarning[] = [];
@@ -94,6 +97,13 @@ export function graphRouter(deps: AppDeps): Router {
       }
     }
 
+    if (stale) {
+      const seconds = Math.round((Date.now() - stale.since) / 1000);
+      warnings.push({
+        code: 'config_stale',
+        message: `The Kubernetes API server is not answering since ${utcClock(stale.since)} UTC${stale.error ? ` (${stale.error.split('\n')[0]})` : ''}: the configuration drawn is from then (${seconds} s old). Sextant reconnects by itself.`,
+      });
+    }
     for (const { validation } of validateNamespaceCalls(config, namespaceCalls(config, telemetry))) {
       warnings.push({ code: validation.code, message: validation.message });
     }
