@@ -13,7 +13,8 @@ export function StaleBanner() {
     status: status.data,
     statusFailed: status.isError,
     statusUpdatedAt: status.dataUpdatedAt,
-    now: Date.now(),
+    // The latest poll's time, not Date.now(): render stays pure, and the age moves with each poll.
+    now: Math.max(status.dataUpdatedAt, status.errorUpdatedAt),
   });
   if (notices.length === 0) return null;
   return (

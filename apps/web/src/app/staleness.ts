@@ -56,11 +56,10 @@ export function staleNotices(input: StalenessInput): StaleNotice[] {
     const error = failing.find((i) => i.lastError)?.lastError;
     notices.push({
       source: 'kubernetes',
-      title: 'The Kubernetes API server is not answering.',
+      title: `The Kubernetes API server is not answering${error ? ` (${reasonOf(error)})` : ''} since ${time(since)}.`,
       detail:
-        `Watches have been failing since ${time(since)}${error ? ` (${shorten(error)})` : ''}; ` +
-        `configuration shown is from ${time(since)} (${formatAge(serverNow - since)} old). ` +
-        'Lists, the graph and editors may be out of date; Sextant reconnects by itself.',
+        `Configuration shown is from then (${formatAge(serverNow - since)} old): lists, the graph and ` +
+        'editors may be out of date. Sextant reconnects by itself.',
     });
   }
   const prom = status.prometheus;
@@ -70,19 +69,29 @@ export function staleNotices(input: StalenessInput): StaleNotice[] {
     const why = prom.lastError?.reason ? ` (${prom.lastError.reason})` : '';
     const since = prom.failingSince ? ` since ${time(Date.parse(prom.failingSince))}` : '';
     const lastGood = prom.lastSuccessAt
-      ? `last good data at ${time(Date.parse(prom.lastSuccessAt))} (${formatAge(serverNow - Date.parse(prom.lastSuccessAt))} old)`
-      : 'no traffic data since Sextant started';
+      ? `Last good data at ${time(Date.parse(prom.lastSuccessAt))} (${formatAge(serverNow - Date.parse(prom.lastSuccessAt))} old).`
+      : 'No traffic data since Sextant started.';
     notices.push({
       source: 'prometheus',
-      title: `Prometheus ${verb}.`,
-      detail: `Prometheus ${verb}${why}${since}; ${lastGood}. Showing configuration only.`,
+      title: `Prometheus ${verb}${why}${since}.`,
+      detail: `${lastGood} Showing configuration only.`,
     });
   }
   return notices;
 }
 
-/** Error texts from the Kubernetes client can be long; the banner keeps the first clause. */
-function shorten(error: string): string {
+const CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+};
+
+/** The Kubernetes client's errors are long ("request to https://… failed, reason: connect ECONNREFUSED …"); a few words. */
+function reasonOf(error: string): string {
+  const code = /\b(E[A-Z]{4,})\b/.exec(error)?.[1];
+  if (code) return CODES[code] ?? code;
   const first = error.split('\n')[0] ?? error;
-  return first.length > 120 ? `${first.slice(0, 117)}…` : first;
+  return first.length > 80 ? `${first.slice(0, 77)}…` : first;
 }
