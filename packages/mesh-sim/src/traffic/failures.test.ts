@@ -386,42 +386,53 @@ describe('circuit breaker', () => {
   });
 });
 
+/** A gRPC pair for the annotation-driven (scale) traffic model: frontend → cart on a `grpc` port. */
+function shop(): TestCluster {
+  const cluster = new TestCluster().namespace('shop', { 'istio-injection': 'enabled' });
+  cluster.apply(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'cart' },
+        spec: { selector: { app: 'cart' }, ports: [{ name: 'grpc', port: 7070 }] },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: 'frontend',
+          annotations: { 'sim.sextant.io/calls': 'cart.shop', 'sim.sextant.io/rps': '10' },
+        },
+        spec: {
+          template: {
+            metadata: { labels: { app: 'frontend', version: 'v1' } },
+            spec: { containers: [{ name: 'app' }] },
+          },
+        },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'cart' },
+        spec: {
+          template: {
+            metadata: { labels: { app: 'cart', version: 'v1' } },
+            spec: { containers: [{ name: 'app' }] },
+          },
+        },
+      },
+    ],
+    'shop',
+  );
+  return cluster;
+}
+
 describe('gRPC', () => {
   it('a grpcStatus abort is reported by the caller as 200 with grpc_response_status and FI', () => {
-    const cluster = new TestCluster().namespace('shop', { 'istio-injection': 'enabled' });
+    const cluster = shop();
     cluster.apply(
       [
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: 'cart' },
-          spec: { selector: { app: 'cart' }, ports: [{ name: 'grpc', port: 7070 }] },
-        },
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: {
-            name: 'frontend',
-            annotations: { 'sim.sextant.io/calls': 'cart.shop', 'sim.sextant.io/rps': '10' },
-          },
-          spec: {
-            template: {
-              metadata: { labels: { app: 'frontend', version: 'v1' } },
-              spec: { containers: [{ name: 'app' }] },
-            },
-          },
-        },
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name: 'cart' },
-          spec: {
-            template: {
-              metadata: { labels: { app: 'cart', version: 'v1' } },
-              spec: { containers: [{ name: 'app' }] },
-            },
-          },
-        },
         virtualService('cart', {
           fault: { abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 100 } } },
           route: [{ destination: { host: 'cart' } }],
@@ -443,5 +454,49 @@ describe('gRPC', () => {
       }),
     ).toBe(total);
     expect(sum(samples, REQUESTS, { reporter: 'destination', destination_service_name: 'cart' })).toBe(0);
+  });
+
+  it('a gRPC route timeout: the caller reports 200 with grpc_response_status 14 and UT, the server 0 DR', () => {
+    const cluster = shop();
+    cluster.apply(
+      [virtualService('cart', { timeout: '1ms', route: [{ destination: { host: 'cart' } }] })],
+      'shop',
+    );
+    const samples = run(startTraffic({ cluster, scenario: 'scale', seed: 3, autoTick: false }), 10);
+    const where = { source_workload: 'frontend', destination_service_name: 'cart', request_protocol: 'grpc' };
+    const total = sum(samples, REQUESTS, { ...where, reporter: 'source' });
+    expect(total).toBeGreaterThan(50);
+    expect(
+      sum(samples, REQUESTS, {
+        ...where,
+        reporter: 'source',
+        response_code: '200',
+        grpc_response_status: '14',
+        response_flags: 'UT',
+      }),
+    ).toBe(total);
+    expect(
+      sum(samples, REQUESTS, { ...where, reporter: 'destination', response_code: '0', response_flags: 'DR' }),
+    ).toBe(total);
+  });
+
+  it('a gRPC request to a missing subset gets a gRPC local reply: 200, UNAVAILABLE, NC', () => {
+    const cluster = shop();
+    cluster.apply(
+      [virtualService('cart', { route: [{ destination: { host: 'cart', subset: 'v9' } }] })],
+      'shop',
+    );
+    const samples = run(startTraffic({ cluster, scenario: 'scale', seed: 3, autoTick: false }), 10);
+    const where = { reporter: 'source', source_workload: 'frontend', destination_workload: 'unknown' };
+    const total = sum(samples, REQUESTS, where);
+    expect(total).toBeGreaterThan(50);
+    expect(
+      sum(samples, REQUESTS, {
+        ...where,
+        response_code: '200',
+        grpc_response_status: '14',
+        response_flags: 'NC',
+      }),
+    ).toBe(total);
   });
 });

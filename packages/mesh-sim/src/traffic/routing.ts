@@ -570,3 +570,27 @@ const GRPC_CODES: Record<string, number> = {
 export function grpcCode(name: string): number {
   return GRPC_CODES[name.toUpperCase()] ?? (Number.isInteger(Number(name)) ? Number(name) : 2);
 }
+
+/**
+ * The gRPC status Envoy puts in a local reply to a gRPC request (it answers HTTP 200 with
+ * `grpc-status`), mapped from the HTTP status it would have sent, as the gRPC spec maps them.
+ */
+export function httpToGrpcStatus(httpStatus: number): number {
+  switch (httpStatus) {
+    case 400:
+      return 13; // INTERNAL
+    case 401:
+      return 16; // UNAUTHENTICATED
+    case 403:
+      return 7; // PERMISSION_DENIED
+    case 404:
+      return 12; // UNIMPLEMENTED
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return 14; // UNAVAILABLE
+    default:
+      return 2; // UNKNOWN
+  }
+}

@@ -7,7 +7,7 @@ import type { Random } from './random';
 import { connectionPoolLimits, LoadTracker, overflowProbability } from './circuitBreaker';
 import { formatFlags } from './flags';
 import type { ResponseFlag } from './flags';
-import { routeHttp, withDelayFlag } from './routing';
+import { httpToGrpcStatus, routeHttp, withDelayFlag } from './routing';
 import type { HttpRequest, ResetReason, RetryPolicy, RouteDecision } from './routing';
 import type { Call, Flow, Scenario } from './scenario';
 import { hopSecurity } from './security';
@@ -178,8 +178,9 @@ export class Simulator {
       const labels = decision.service?.labels ?? hostHeaderService(request, client);
       this.report('source', client, client.peer, UNKNOWN_PEER, labels, false, 'unknown', {
         protocol,
-        code: decision.grpcStatus !== undefined ? 200 : decision.code,
-        grpcStatus: protocol === 'grpc' ? String(decision.grpcStatus ?? (decision.code >= 500 ? 14 : 0)) : '',
+        // A local reply to a gRPC request is gRPC: HTTP 200 with the status in grpc-status.
+        code: protocol === 'grpc' || decision.grpcStatus !== undefined ? 200 : decision.code,
+        grpcStatus: protocol === 'grpc' ? String(decision.grpcStatus ?? httpToGrpcStatus(decision.code)) : '',
         flags: decision.flags,
         durationMs,
         requestBytes: requestSize(request),
@@ -209,7 +210,8 @@ export class Simulator {
       {
         protocol,
         code: protocol === 'grpc' && final.code !== 0 ? 200 : final.code,
-        grpcStatus: protocol === 'grpc' ? final.grpcStatus || (final.code >= 500 ? '14' : '0') : '',
+        // No response at all (the app left): no grpc-status either.
+        grpcStatus: protocol === 'grpc' && final.code !== 0 ? final.grpcStatus : '',
         flags: withDelayFlag(final.flags, decision.delayMs),
         durationMs,
         requestBytes: requestSize(request),
@@ -287,7 +289,7 @@ export class Simulator {
             elapsed += final.durationMs;
             break;
           }
-          final = { ...final, code: 504, flags: ['UT'] };
+          final = { ...final, code: 504, grpcStatus: String(httpToGrpcStatus(504)), flags: ['UT'] };
           // The route's own timeout ends the request; only a per-try timeout may be retried.
           if (routeBudget - elapsed <= perTry) {
             elapsed += final.durationMs;
@@ -301,8 +303,9 @@ export class Simulator {
       const retriable =
         reset !== undefined
           ? retries.retriesReset(reset)
-          : retries.retriesResponse(
-              final.code,
+          : // A gRPC answer is HTTP 200 on the wire; its status is in grpc-status.
+            retries.retriesResponse(
+              protocol === 'grpc' ? 200 : final.code,
               protocol === 'grpc' ? Number(final.grpcStatus || '0') : undefined,
             );
       if (!retriable) break;
