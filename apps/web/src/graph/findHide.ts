@@ -63,6 +63,11 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   p95: { type: 'number', appliesTo: EDGE, units: ['ms', 's'], description: '95th percentile response time' },
   p99: { type: 'number', appliesTo: EDGE, units: ['ms', 's'], description: '99th percentile response time' },
   protocol: { type: 'string', appliesTo: EDGE, description: 'http, grpc or tcp' },
+  flag: {
+    type: 'set',
+    appliesTo: EDGE,
+    description: 'carries an Envoy response flag: FI, UT, UO, UF, URX, UC, NR, DC…',
+  },
 };
 
 const ALIASES: Readonly<Record<string, string>> = {
@@ -73,6 +78,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   rt: 'p95',
   share: 'percent',
   badges: 'badge',
+  flags: 'flag',
 };
 
 export type Operator = '=' | '!=' | '>' | '>=' | '<' | '<=';

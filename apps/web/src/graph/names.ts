@@ -14,8 +14,18 @@ export function nodeName(node: GraphNode): string {
         ? `${node.app} ${node.version}`
         : (node.app ?? node.workload ?? node.id);
     case 'unknown':
-      return 'unknown';
+      return isUnknownDestination(node) ? 'unknown destination' : 'unknown';
   }
+}
+
+/** The node requests go to when they reached no workload (fault aborts, `NR`, `UH`, …). */
+export const isUnknownDestination = (node: GraphNode): boolean => node.id.startsWith('unknown-dest:');
+
+/** What kind of node this is, in words, for the side panel. */
+export function nodeKindLabel(node: GraphNode): string {
+  if (node.isBox) return 'App (all versions)';
+  if (isUnknownDestination(node)) return 'Unknown destination (reached no workload)';
+  return NODE_TYPE_LABEL[node.nodeType];
 }
 
 /** The text drawn on the canvas: inside an app box the box already names the app, so only the version. */

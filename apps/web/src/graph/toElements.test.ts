@@ -157,4 +157,39 @@ describe('edge helpers', () => {
     expect(edgeLabel({ ...edgeById('e3'), percentOfSource: 40 }, 'percent')).toBe('40%');
     expect(canaryLabel(edgeById('e3'))).toEqual({ label: '', drift: false });
   });
+
+  it('labels TCP throughput', () => {
+    expect(edgeLabel({ ...edgeById('e9'), tcpBytesPerSecond: 2048, rps: 1 }, 'throughput')).toBe('2 KiB/s');
+    expect(edgeLabel(edgeById('e3'), 'throughput')).toBe('');
+  });
+
+  it('compares the default route’s share with the weights, and keeps match-rule versions apart', () => {
+    const e = { ...edgeById('e3'), rps: 8, configuredWeight: 100, percentOfSource: 80 };
+    // 80% of everything, but 100% of the default route's traffic: no drift.
+    expect(canaryLabel({ ...e, defaultRouteShare: 100 })).toEqual({ label: '100% (cfg 100%)', drift: false });
+    expect(canaryLabel(e)).toEqual({ label: '80% (cfg 100%) ⚠', drift: true });
+    expect(canaryLabel({ ...edgeById('e3'), rps: 2, matchRouted: true })).toEqual({
+      label: 'match rule',
+      drift: false,
+    });
+  });
+
+  it('keeps unknown destinations when unknown callers are hidden: they carry failures', () => {
+    const graph = {
+      ...bookinfoGraph,
+      nodes: [
+        ...bookinfoGraph.nodes,
+        {
+          id: 'unknown-dest:bookinfo',
+          nodeType: 'unknown' as const,
+          namespace: 'bookinfo',
+          hasSidecar: false,
+          health: 'na' as const,
+          badges: [],
+        },
+      ],
+    };
+    const v = computeVisibility(graph, { find: null, hide: null, showUnknown: false });
+    expect(v.hidden.has('unknown-dest:bookinfo')).toBe(false);
+  });
 });

@@ -1,10 +1,10 @@
 import type { ElementDefinition } from 'cytoscape';
 import type { GraphEdge, GraphNode, GraphResponse } from '@sextant/shared';
-import { formatMs, formatPercent, formatRate } from './format';
+import { formatBytes, formatMs, formatPercent, formatRate } from './format';
 import { nodeCanvasName } from './names';
 import type { Visibility } from './visibility';
 
-export type EdgeLabelMode = 'none' | 'rps' | 'percent' | 'error' | 'p95';
+export type EdgeLabelMode = 'none' | 'rps' | 'percent' | 'error' | 'p95' | 'throughput';
 export type EdgeState = 'healthy' | 'degraded' | 'failure' | 'idle' | 'tcp';
 export type MtlsLevel = 'full' | 'partial' | 'none';
 
@@ -90,15 +90,41 @@ export function edgeLabel(edge: GraphEdge, mode: EdgeLabelMode): string {
       return edge.errorRate > 0 ? `${formatPercent(edge.errorRate * 100)}%err` : '';
     case 'p95':
       return edge.responseTimeMs.p95 == null || idle ? '' : `p95 ${formatMs(edge.responseTimeMs.p95)}`;
+    case 'throughput':
+      // TCP edges carry bytes; HTTP and gRPC edges have no byte counts in the graph's queries.
+      return edge.tcpBytesPerSecond === undefined || idle ? '' : formatBytes(edge.tcpBytesPerSecond);
   }
+}
+
+/**
+ * What drift compares with the configured weight: the edge's share of the default route's
+ * traffic (header-matched requests left out), or its share of everything when the server did not
+ * say. Undefined for versions only match rules route to: they are no part of the split.
+ */
+export function observedSplitShare(edge: GraphEdge): number | undefined {
+  if (edge.matchRouted) return undefined;
+  return edge.defaultRouteShare ?? edge.percentOfSource;
+}
+
+/** The observed split differs from the configured weight by more than DRIFT_POINTS. */
+export function hasDrift(edge: GraphEdge): boolean {
+  const share = observedSplitShare(edge);
+  const idle = edge.isIdle || edge.rps === 0;
+  return (
+    edge.configuredWeight !== undefined &&
+    share !== undefined &&
+    !idle &&
+    Math.abs(share - edge.configuredWeight) > DRIFT_POINTS
+  );
 }
 
 /** `40% (cfg 50%)` on a canary edge, with a warning sign when the split drifted from the config. */
 export function canaryLabel(edge: GraphEdge): { label: string; drift: boolean } {
+  if (edge.matchRouted && edge.configuredWeight === undefined) return { label: 'match rule', drift: false };
   if (edge.configuredWeight === undefined) return { label: '', drift: false };
   const idle = edge.isIdle || edge.rps === 0;
-  const drift = !idle && Math.abs(edge.percentOfSource - edge.configuredWeight) > DRIFT_POINTS;
-  const observed = idle ? '0%' : `${formatPercent(edge.percentOfSource)}%`;
+  const drift = hasDrift(edge);
+  const observed = idle ? '0%' : `${formatPercent(observedSplitShare(edge) ?? edge.percentOfSource)}%`;
   return {
     label: `${observed} (cfg ${formatPercent(edge.configuredWeight)}%)${drift ? ' ⚠' : ''}`,
     drift,

@@ -1,6 +1,7 @@
+import { splitFlags } from '@sextant/shared';
 import type { GraphEdge, GraphNode, GraphResponse } from '@sextant/shared';
 import { evaluate, type Expr, type FindHideTarget } from './findHide';
-import { nodeName } from './names';
+import { isUnknownDestination, nodeName } from './names';
 
 export function nodeTarget(node: GraphNode): FindHideTarget {
   const traffic = node.traffic;
@@ -35,6 +36,7 @@ export function edgeTarget(edge: GraphEdge): FindHideTarget {
       idle: edge.isIdle ?? edge.rps === 0,
       mtls: edge.mtlsPercent,
       percent: edge.percentOfSource,
+      flag: Object.keys(edge.byFlag ?? {}).flatMap(splitFlags),
       weight: edge.configuredWeight,
       p50: edge.responseTimeMs.p50,
       p95: edge.responseTimeMs.p95,
@@ -47,7 +49,10 @@ export function edgeTarget(edge: GraphEdge): FindHideTarget {
 export interface VisibilityOptions {
   find: Expr | null;
   hide: Expr | null;
-  /** false: drop unknown callers (requests from outside the mesh) and their edges. */
+  /**
+   * false: drop unknown callers (requests from outside the mesh) and their edges. Unknown
+   * destinations stay: they carry failures (aborts, no route) a person must see.
+   */
   showUnknown: boolean;
 }
 
@@ -69,7 +74,8 @@ export function computeVisibility(graph: GraphResponse, options: VisibilityOptio
 
   for (const node of graph.nodes) {
     if (node.isBox) continue;
-    if ((!showUnknown && node.nodeType === 'unknown') || (hide && evaluate(hide, nodeTarget(node)))) {
+    const unknownCaller = node.nodeType === 'unknown' && !isUnknownDestination(node);
+    if ((!showUnknown && unknownCaller) || (hide && evaluate(hide, nodeTarget(node)))) {
       hidden.add(node.id);
     }
   }

@@ -115,6 +115,16 @@ export const GraphEdge = z.object({
     .optional(),
   /** Weight configured in a VirtualService for this service → version edge, 0..100. */
   configuredWeight: z.number().optional(),
+  /**
+   * Share (0..100) of the service's default-route traffic this service → version edge carries:
+   * requests that match rules sent elsewhere left out. What drift compares `configuredWeight` with.
+   */
+  defaultRouteShare: z.number().optional(),
+  /**
+   * Only the service's match rules (e.g. `end-user=jason → v2`) send to this version: its
+   * traffic is header-matched, shown apart from the default route's split.
+   */
+  matchRouted: z.boolean().optional(),
   /** Requests per second by response code, for the side panel. */
   byCode: z.record(z.string(), z.number()).optional(),
   byFlag: z.record(z.string(), z.number()).optional(),

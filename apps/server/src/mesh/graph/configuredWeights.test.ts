@@ -30,4 +30,64 @@ describe('configured weights', () => {
     });
     expect(g.nodes.get('app:bookinfo:reviews:v2')?.isIdle).toBe(true);
   });
+
+  it('compares like with like: a jason rule’s version is shown apart, the default route’s share is of its own traffic', () => {
+    const config = bookinfoConfig();
+    const vs = config.virtualServices[0];
+    if (!vs?.spec) throw new Error('fixture');
+    vs.spec.http = [
+      {
+        match: [{ headers: { 'end-user': { exact: 'jason' } } }],
+        route: [{ destination: { host: 'reviews', subset: 'v2' } }],
+      },
+      { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
+    ];
+    const g = emptyGraph();
+    ensureNode(
+      g,
+      { id: 'svc:bookinfo:reviews', nodeType: 'service', namespace: 'bookinfo', service: 'reviews' },
+      false,
+    );
+    for (const [v, rps] of [
+      ['v1', 8],
+      ['v2', 2],
+    ] as const) {
+      const target = `app:bookinfo:reviews:${v}`;
+      ensureNode(g, { id: target, nodeType: 'app', namespace: 'bookinfo' }, false);
+      const stats = emptyStats();
+      stats.rps = rps;
+      g.edges.set(`svc->${v}`, {
+        id: `svc->${v}`,
+        source: 'svc:bookinfo:reviews',
+        target,
+        protocol: 'http',
+        stats,
+        idle: false,
+      });
+    }
+    addConfiguredWeights(g, indexConfig(config), 'versionedApp');
+    expect(g.edges.get('svc->v1')).toMatchObject({ configuredWeight: 100, defaultRouteShare: 100 });
+    expect(g.edges.get('svc->v2')).toMatchObject({ matchRouted: true });
+    expect(g.edges.get('svc->v2')?.configuredWeight).toBeUndefined();
+  });
+
+  it('a VirtualService whose only rule is a jason rule configures no weights', () => {
+    const config = bookinfoConfig();
+    const vs = config.virtualServices[0];
+    if (!vs?.spec) throw new Error('fixture');
+    vs.spec.http = [
+      {
+        match: [{ headers: { 'end-user': { exact: 'jason' } } }],
+        route: [{ destination: { host: 'reviews', subset: 'v2' } }],
+      },
+    ];
+    const g = emptyGraph();
+    ensureNode(
+      g,
+      { id: 'svc:bookinfo:reviews', nodeType: 'service', namespace: 'bookinfo', service: 'reviews' },
+      false,
+    );
+    addConfiguredWeights(g, indexConfig(config), 'versionedApp');
+    expect([...g.edges.values()].filter((e) => e.configuredWeight !== undefined)).toEqual([]);
+  });
 });

@@ -1,15 +1,58 @@
+import { hostNamesService, serviceMatchRoutes } from '@sextant/shared';
 import type { GraphType } from '@sextant/shared';
 import { selectorMatches } from '../hosts';
-import { configuredDestinations } from '../istioConfig';
+import { configuredDestinations, destinationRulesFor, virtualServicesFor } from '../istioConfig';
+import type { ServiceInfo } from '../types';
 import { cachedWorkloadNode } from './identity';
 import { edgeId, ensureNode } from './model';
 import type { ConfigIndex, NodeSpec, WorkingEdge, WorkingGraph } from './model';
 import { emptyStats } from './stats';
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
 /**
- * Stage 5, configured weights: the weights of the service's default VirtualService route on the
- * edges from the service node to its versions; a weighted version without traffic yet gets an
- * idle edge carrying its weight, so a fresh canary shows before its first request.
+ * Subsets the service's match rules (`end-user=jason → v2`, before the default route) send to,
+ * with their pod labels from the DestinationRules.
+ */
+function matchRuleSubsets(index: ConfigIndex, svc: ServiceInfo): Record<string, string>[] {
+  const ref = { name: svc.name, namespace: svc.namespace };
+  const subsets = new Set<string>();
+  for (const vs of virtualServicesFor(index.config, svc.name, svc.namespace)) {
+    const ns = vs.metadata.namespace ?? svc.namespace;
+    for (const { route } of serviceMatchRoutes(vs, ref).rules)
+      for (const d of records(route.route)) {
+        const dest = isRecord(d.destination) ? d.destination : {};
+        if (
+          typeof dest.host === 'string' &&
+          typeof dest.subset === 'string' &&
+          hostNamesService(dest.host, ns, ref)
+        )
+          subsets.add(dest.subset);
+      }
+  }
+  const out: Record<string, string>[] = [];
+  for (const subset of subsets)
+    for (const dr of destinationRulesFor(index.config, svc.name, svc.namespace)) {
+      const found = records(dr.spec?.subsets).find((x) => x.name === subset);
+      if (found) {
+        out.push(isRecord(found.labels) ? (found.labels as Record<string, string>) : {});
+        break;
+      }
+    }
+  return out;
+}
+
+/**
+ * Stage 5, configured weights: the weights of the service's default VirtualService route (the
+ * one the traffic-shift form edits, `defaultHttpRoute` in packages/shared) on the edges from the
+ * service node to its versions; a weighted version without traffic yet gets an idle edge
+ * carrying its weight, so a fresh canary shows before its first request.
+ *
+ * Drift compares like with like: versions only match rules send to (`end-user=jason → v2`) are
+ * marked `matchRouted` and left out, and the other edges get `defaultRouteShare`, their share of
+ * what the service sent to the default route's versions, to set against the weights.
  */
 export function addConfiguredWeights(g: WorkingGraph, index: ConfigIndex, graphType: GraphType): void {
   // PERFORMANCE: edges by source once, instead of a scan of every edge per service.
@@ -41,6 +84,31 @@ export function addConfiguredWeights(g: WorkingGraph, index: ConfigIndex, graphT
       }
     }
     const fromService = outgoing.get(n.id) ?? [];
+    const targetsOf = (labels: Record<string, string>): string[] =>
+      index
+        .workloadsIn(svc.namespace)
+        .filter(
+          (w) =>
+            selectorMatches(svc.selector, w.labels) &&
+            Object.entries(labels).every(([k, v]) => w.labels[k] === v),
+        )
+        .map((w) => cachedWorkloadNode(graphType, w).id);
+    if (weights.size > 0) {
+      const matchOnly = new Set(matchRuleSubsets(index, svc).flatMap(targetsOf));
+      for (const id of weights.keys()) matchOnly.delete(id);
+      let defaultTotal = 0;
+      const counted: WorkingEdge[] = [];
+      for (const e of fromService) {
+        if (e.protocol === 'tcp' || g.nodes.get(e.target)?.nodeType === 'unknown') continue;
+        if (matchOnly.has(e.target)) e.matchRouted = true;
+        else {
+          defaultTotal += e.stats.rps;
+          counted.push(e);
+        }
+      }
+      for (const e of counted)
+        e.defaultRouteShare = defaultTotal > 0 ? (e.stats.rps / defaultTotal) * 100 : 0;
+    }
     for (const { spec, weight } of weights.values()) {
       const existing = fromService.filter((e) => e.target === spec.id);
       if (existing.length === 0) {

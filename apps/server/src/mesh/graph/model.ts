@@ -33,6 +33,10 @@ export interface WorkingEdge {
   protocol: TrafficProtocol;
   stats: EdgeStats;
   configuredWeight?: number;
+  /** Share (0..100) of what the service sent to its default route's versions; see configuredWeights.ts. */
+  defaultRouteShare?: number;
+  /** Only the service's match rules route here (header-matched traffic, shown apart from the split). */
+  matchRouted?: boolean;
   idle: boolean;
 }
 

@@ -94,6 +94,8 @@ export function toPayloadEdges(g: WorkingGraph): GraphEdge[] {
     if (s.fromSource || s.fromDestination)
       edge.reportedBy = s.fromSource && s.fromDestination ? 'both' : s.fromSource ? 'source' : 'destination';
     if (e.configuredWeight !== undefined) edge.configuredWeight = round(e.configuredWeight);
+    if (e.defaultRouteShare !== undefined) edge.defaultRouteShare = round(e.defaultRouteShare);
+    if (e.matchRouted) edge.matchRouted = true;
     if (e.idle) edge.isIdle = true;
     edges.push(edge);
   }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { GraphEdge, GraphNode, GraphResponse } from '@sextant/shared';
 import { formatMs, formatPercent, formatRate } from '../../graph/format';
+import { failureFlagSummary } from '../../graph/flags';
 import { NODE_TYPE_LABEL, nodeName } from '../../graph/names';
 import { edgeState, mtlsLevel } from '../../graph/toElements';
 import type { Visibility } from '../../graph/visibility';
@@ -159,6 +160,12 @@ export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTa
       numeric: true,
       value: (r) => r.edge.errorRate,
       render: (r) => `${formatPercent(r.edge.errorRate * 100)}%`,
+    },
+    {
+      key: 'flags',
+      label: 'Flags',
+      value: (r) => failureFlagSummary(r.edge.byFlag),
+      render: (r) => failureFlagSummary(r.edge.byFlag) || '–',
     },
     {
       key: 'share',

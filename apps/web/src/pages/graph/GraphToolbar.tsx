@@ -24,6 +24,7 @@ const EDGE_LABEL_LABEL: Record<EdgeLabelMode, string> = {
   percent: '% of requests',
   error: 'Error %',
   p95: 'Response time (p95)',
+  throughput: 'Throughput (TCP bytes/s)',
 };
 const REFRESH_LABEL: Record<(typeof REFRESHES)[number], string> = {
   off: 'Off',

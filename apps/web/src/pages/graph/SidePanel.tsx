@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
+import { GRPC_STATUS_NAMES } from '@sextant/shared';
 import type { GraphEdge, GraphNode, GraphResponse, ResponseTime } from '@sextant/shared';
 import { formatBytes, formatMs, formatPercent, formatRate } from '../../graph/format';
-import { BADGE_LABEL, NODE_TYPE_LABEL, edgeName, nodeName } from '../../graph/names';
-import { DRIFT_POINTS, edgeState, mtlsLevel } from '../../graph/toElements';
+import { flagWords } from '../../graph/flags';
+import { BADGE_LABEL, NODE_TYPE_LABEL, edgeName, nodeKindLabel, nodeName } from '../../graph/names';
+import { DRIFT_POINTS, edgeState, hasDrift, mtlsLevel, observedSplitShare } from '../../graph/toElements';
 import { graphSummary, nodeFigures } from './stats';
 import { navigate } from '../../app/router';
 import { ConfigRefList } from '../service/ConfigRefList';
@@ -91,10 +93,13 @@ function Breakdown({
   title,
   rates,
   what,
+  explain,
 }: {
   title: string;
   rates: Record<string, number> | undefined;
   what: string;
+  /** Words for a key (an Envoy flag's meaning, a gRPC status name); a column when given. */
+  explain?: (key: string) => string;
 }) {
   const entries = Object.entries(rates ?? {}).filter(([, rps]) => rps > 0);
   if (entries.length === 0) return null;
@@ -106,6 +111,7 @@ function Breakdown({
       <thead>
         <tr>
           <th scope="col">{what}</th>
+          {explain ? <th scope="col">Meaning</th> : null}
           <th scope="col" className="num">
             rps
           </th>
@@ -120,6 +126,7 @@ function Breakdown({
             <td>
               <span className={`code code--${codeClass(key)}`}>{key === '-' ? '– (none)' : key}</span>
             </td>
+            {explain ? <td className="small">{explain(key)}</td> : null}
             <td className="num">{formatRate(rps)}</td>
             <td className="num">{formatPercent((rps / total) * 100)}%</td>
           </tr>
@@ -215,9 +222,7 @@ function NodeDetails({
   return (
     <div className="panel">
       <header className="panel__header">
-        <div className="panel__kind">
-          {node.isBox ? 'App (all versions)' : NODE_TYPE_LABEL[node.nodeType]}
-        </div>
+        <div className="panel__kind">{nodeKindLabel(node)}</div>
         <h2 className="panel__title">{nodeName(node)}</h2>
         <div className="panel__chips">
           <span className="chip">{node.namespace}</span>
@@ -275,7 +280,7 @@ function NodeDetails({
         <ResponseTimes times={figures.responseTimeIn} />
       </Section>
       <Breakdown title="Responses by code" rates={figures.byCode} what="Code" />
-      <Breakdown title="Responses by flag" rates={figures.byFlag} what="Envoy flag" />
+      <Breakdown title="Responses by flag" rates={figures.byFlag} what="Envoy flag" explain={flagWords} />
       <Section title="Inbound">
         <EdgeList edges={figures.inbound} graph={graph} direction="in" onSelect={onSelect} />
       </Section>
@@ -314,10 +319,8 @@ function EdgeDetails({
   const source = byId.get(edge.source);
   const target = byId.get(edge.target);
   const state = edgeState(edge);
-  const drift =
-    edge.configuredWeight !== undefined &&
-    state !== 'idle' &&
-    Math.abs(edge.percentOfSource - edge.configuredWeight) > DRIFT_POINTS;
+  const drift = hasDrift(edge);
+  const splitShare = observedSplitShare(edge);
   return (
     <div className="panel">
       <header className="panel__header">
@@ -347,16 +350,29 @@ function EdgeDetails({
           {edge.tcpBytesPerSecond !== undefined ? (
             <Figure label="Throughput">{formatBytes(edge.tcpBytesPerSecond)}</Figure>
           ) : null}
+          {edge.tcpBytesSentPerSecond !== undefined ? (
+            <Figure label="Sent (to destination)">{formatBytes(edge.tcpBytesSentPerSecond)}</Figure>
+          ) : null}
+          {edge.tcpBytesReceivedPerSecond !== undefined ? (
+            <Figure label="Received (from destination)">{formatBytes(edge.tcpBytesReceivedPerSecond)}</Figure>
+          ) : null}
         </dl>
+        {edge.reportedBy ? <p className="muted small">{REPORTED_BY[edge.reportedBy]}</p> : null}
       </Section>
       {edge.configuredWeight !== undefined ? (
         <Section title="Traffic split">
           <dl className="figures">
             <Figure label="Configured weight">{formatPercent(edge.configuredWeight)}%</Figure>
             <Figure label="Observed share">
-              {state === 'idle' ? '0' : formatPercent(edge.percentOfSource)}%
+              {state === 'idle' ? '0' : formatPercent(splitShare ?? edge.percentOfSource)}%
             </Figure>
           </dl>
+          {edge.defaultRouteShare !== undefined ? (
+            <p className="muted small">
+              Share of the requests the default route sent to this service’s versions; requests matched by
+              other rules (headers, paths) are left out.
+            </p>
+          ) : null}
           {drift ? (
             <p className="note note--warning">
               The observed share differs from the configured weight by more than {DRIFT_POINTS} points. It may
@@ -365,13 +381,28 @@ function EdgeDetails({
           ) : null}
         </Section>
       ) : null}
+      {edge.matchRouted ? (
+        <Section title="Traffic split">
+          <p className="note">
+            Only match rules (headers, paths) route requests here: this traffic is no part of the default
+            route’s split.
+          </p>
+        </Section>
+      ) : null}
       {edge.protocol !== 'tcp' ? (
         <Section title="Response time">
           <ResponseTimes times={edge.responseTimeMs} />
         </Section>
       ) : null}
       <Breakdown title="Responses by code" rates={edge.byCode} what="Code" />
-      <Breakdown title="Responses by flag" rates={edge.byFlag} what="Envoy flag" />
+      <Breakdown title="Responses by flag" rates={edge.byFlag} what="Envoy flag" explain={flagWords} />
+      <Breakdown
+        title="gRPC statuses"
+        rates={edge.byGrpcStatus}
+        what="Status"
+        explain={(status) => GRPC_STATUS_NAMES[status] ?? 'unknown status'}
+      />
+      {edge.destinationView ? <DestinationView view={edge.destinationView} /> : null}
       <Section title="Ends">
         <ul className="edge-list">
           {[source, target].map((end, index) =>
@@ -394,6 +425,35 @@ function EdgeDetails({
         </ul>
       </Section>
     </div>
+  );
+}
+
+const REPORTED_BY: Record<NonNullable<GraphEdge['reportedBy']>, string> = {
+  source: 'As the caller’s proxy saw it.',
+  destination: 'As the destination’s proxy saw it (the caller has no sidecar).',
+  both: 'Callers with a sidecar as their proxy saw it; callers without one as the destination saw it.',
+};
+
+/** What the destination's proxy saw, when it differs from the caller's: failures it never saw. */
+function DestinationView({ view }: { view: NonNullable<GraphEdge['destinationView']> }) {
+  return (
+    <Section title="As the destination saw it">
+      <p className="muted small">
+        The destination’s proxy reports differently: requests the caller saw fail (aborts, timeouts,
+        connection failures) may never have reached it, or it answered after the caller gave up.
+      </p>
+      <dl className="figures">
+        <Figure label="Requests">{formatRate(view.rps)} rps</Figure>
+        <Figure label="Errors">{formatPercent(view.errorRate * 100)}%</Figure>
+      </dl>
+      <Breakdown title="Destination’s responses by code" rates={view.byCode} what="Code" />
+      <Breakdown
+        title="Destination’s responses by flag"
+        rates={view.byFlag}
+        what="Envoy flag"
+        explain={flagWords}
+      />
+    </Section>
   );
 }
 

@@ -30,7 +30,7 @@ export type Duration = (typeof DURATIONS)[number];
 export const REFRESHES = ['off', '10s', '30s', '1m'] as const;
 export type Refresh = (typeof REFRESHES)[number];
 export const LAYOUTS: readonly LayoutChoice[] = ['auto', 'hierarchical', 'force'];
-export const EDGE_LABELS: readonly EdgeLabelMode[] = ['none', 'rps', 'percent', 'error', 'p95'];
+export const EDGE_LABELS: readonly EdgeLabelMode[] = ['none', 'rps', 'percent', 'error', 'p95', 'throughput'];
 export const GRAPH_TYPES: readonly GraphType[] = GraphType.options;
 
 export const DEFAULT_GRAPH_PARAMS: GraphParams = {
