@@ -13,8 +13,8 @@ export class PrometheusSource implements TelemetrySource {
   }
 
   async fetch(request: TelemetryRequest): Promise<TelemetryResult> {
-    const { namespaces, windowSeconds, timeoutMs, signal } = request;
-    const opts = { timeoutMs, signal };
+    const { namespaces, windowSeconds, timeoutMs, signal, time } = request;
+    const opts = { timeoutMs, signal, ...(time !== undefined ? { time } : {}) };
     const [requests, latencies, tcp] = await Promise.all([
       this.client.query(requestsQuery(namespaces, windowSeconds), opts),
       this.client.query(latencyQuery(namespaces, windowSeconds), opts),

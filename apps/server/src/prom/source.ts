@@ -6,6 +6,8 @@ export interface TelemetryRequest {
   /** The graph answers from configuration alone when telemetry takes longer than this. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Evaluation time (Unix seconds); now when absent. Tests pin it to compare two readings of the same data. */
+  time?: number;
 }
 
 export interface TelemetryResult {

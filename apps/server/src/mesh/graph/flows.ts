@@ -46,11 +46,14 @@ export function buildFlows(traffic: SelectedTelemetry, index: ConfigIndex, graph
   // PERFORMANCE: peers → flow key is computed once per distinct peer combination.
   const keyOf = (s: Peers, protocol: TrafficProtocol): { key: string; make: () => Flow } => {
     const source = callerNode(graphType, s.source);
-    const service = serviceNode(index, s.destination);
+    const service = serviceNode(index, s.destination, s.source.namespace);
     const destination =
       service?.nodeType === 'external' && s.destination.workload === 'unknown'
         ? undefined
-        : calleeNode(graphType, s.destination);
+        : calleeNode(graphType, {
+            ...s.destination,
+            serviceNamespace: service?.namespace ?? s.destination.serviceNamespace,
+          });
     const key = `${source.id}|${service?.id ?? ''}|${destination?.id ?? ''}|${protocol}`;
     return {
       key,

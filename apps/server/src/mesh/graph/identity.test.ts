@@ -47,4 +47,20 @@ describe('node identity from labels', () => {
     expect(serviceNode(index, { ...d, service: 'api.example.com' })?.nodeType).toBe('external');
     expect(serviceNode(index, { ...d, service: 'unknown' })).toBeUndefined();
   });
+  it('resolves the raw Host header Envoy reports when it found no cluster, from the caller’s namespace', () => {
+    const index = indexConfig(bookinfoConfig());
+    const d = {
+      service: 'reviews:9080',
+      serviceNamespace: 'unknown',
+      workload: 'unknown',
+      workloadNamespace: 'unknown',
+    };
+    expect(serviceNode(index, d, 'bookinfo')?.id).toBe('svc:bookinfo:reviews');
+    expect(serviceNode(index, { ...d, service: 'reviews.bookinfo.svc.cluster.local' }, 'curl')?.id).toBe(
+      'svc:bookinfo:reviews',
+    );
+    expect(serviceNode(index, { ...d, service: 'nowhere' }, 'bookinfo')).toMatchObject({
+      nodeType: 'external',
+    });
+  });
 });

@@ -62,9 +62,22 @@ export const serviceNodeId = (namespace: string, name: string): string => `svc:$
 /**
  * The service the request was addressed to; undefined when the proxy could not tell. A service
  * neither the cache nor any workload answers for is `external` (a ServiceEntry host, say).
+ *
+ * When Envoy found no cluster for a request (a route to a missing subset: `NC`/`NR`), Istio
+ * labels it with the raw Host header and namespace `unknown`; the host is then resolved from the
+ * caller's namespace against the cache, so the failure lands on the service the caller meant.
  */
-export function serviceNode(index: ConfigIndex, d: DestinationPeer): NodeSpec | undefined {
+export function serviceNode(
+  index: ConfigIndex,
+  d: DestinationPeer,
+  callerNamespace?: string,
+): NodeSpec | undefined {
   if (d.service === UNKNOWN || d.service === '') return undefined;
+  const meant =
+    d.serviceNamespace === UNKNOWN && d.workload === UNKNOWN && callerNamespace !== undefined
+      ? resolveHostHeader(index, d.service, callerNamespace)
+      : undefined;
+  if (meant) return meant;
   const known = index.service(d.serviceNamespace, d.service) !== undefined;
   const nodeType: NodeType = known || d.workload !== UNKNOWN ? 'service' : 'external';
   return {
@@ -73,4 +86,18 @@ export function serviceNode(index: ConfigIndex, d: DestinationPeer): NodeSpec | 
     namespace: d.serviceNamespace,
     service: d.service,
   };
+}
+
+/** `reviews`, `reviews:9080`, `reviews.bookinfo`, `reviews.bookinfo.svc.cluster.local` → a known service. */
+function resolveHostHeader(index: ConfigIndex, host: string, callerNamespace: string): NodeSpec | undefined {
+  const [name = '', namespace = callerNamespace] = (host.split(':')[0] ?? '').split('.');
+  const svc = index.service(namespace, name);
+  return svc
+    ? {
+        id: serviceNodeId(svc.namespace, svc.name),
+        nodeType: 'service',
+        namespace: svc.namespace,
+        service: svc.name,
+      }
+    : undefined;
 }
