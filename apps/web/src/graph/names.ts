@@ -21,10 +21,11 @@ export function nodeName(node: GraphNode): string {
 /** The node requests go to when they reached no workload (fault aborts, `NR`, `UH`, …). */
 export const isUnknownDestination = (node: GraphNode): boolean => node.id.startsWith('unknown-dest:');
 
-/** What kind of node this is, in words, for the side panel. */
+/** What kind of node this is, in words: the side panel's heading and the table's type. */
 export function nodeKindLabel(node: GraphNode): string {
   if (node.isBox) return 'App (all versions)';
-  if (isUnknownDestination(node)) return 'Unknown destination (reached no workload)';
+  if (node.nodeType === 'unknown')
+    return isUnknownDestination(node) ? 'Unknown destination (reached no workload)' : 'Unknown caller';
   return NODE_TYPE_LABEL[node.nodeType];
 }
 
@@ -51,7 +52,8 @@ export const NODE_TYPE_LABEL: Readonly<Record<GraphNode['nodeType'], string>> = 
   app: 'App',
   service: 'Service',
   workload: 'Workload',
-  unknown: 'Unknown caller',
+  // Unknown callers (no sidecar to name them) and unknown destinations (reached no workload).
+  unknown: 'Unknown',
   external: 'External service',
 };
 

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { GraphEdge, GraphNode, GraphResponse } from '@sextant/shared';
 import { formatMs, formatPercent, formatRate } from '../../graph/format';
 import { failureFlagSummary } from '../../graph/flags';
-import { NODE_TYPE_LABEL, nodeName } from '../../graph/names';
+import { nodeKindLabel, nodeName } from '../../graph/names';
 import { edgeState, mtlsLevel } from '../../graph/toElements';
 import type { Visibility } from '../../graph/visibility';
 import { SortableTable, type Column } from './SortableTable';
@@ -87,7 +87,7 @@ export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTa
         </button>
       ),
     },
-    { key: 'type', label: 'Type', value: (r) => NODE_TYPE_LABEL[r.node.nodeType] },
+    { key: 'type', label: 'Type', value: (r) => nodeKindLabel(r.node) },
     { key: 'namespace', label: 'Namespace', value: (r) => r.node.namespace },
     {
       key: 'health',
@@ -162,12 +162,6 @@ export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTa
       render: (r) => `${formatPercent(r.edge.errorRate * 100)}%`,
     },
     {
-      key: 'flags',
-      label: 'Flags',
-      value: (r) => failureFlagSummary(r.edge.byFlag),
-      render: (r) => failureFlagSummary(r.edge.byFlag) || '–',
-    },
-    {
       key: 'share',
       label: 'Share',
       numeric: true,
@@ -209,6 +203,13 @@ export function GraphTables({ graph, visibility, selectedId, onSelect }: GraphTa
       numeric: true,
       value: (r) => r.edge.responseTimeMs.p99,
       render: (r) => formatMs(r.edge.responseTimeMs.p99),
+    },
+    {
+      key: 'flags',
+      // Last, so the other columns keep their places; the flags' meaning in words.
+      label: 'Flags',
+      value: (r) => failureFlagSummary(r.edge.byFlag),
+      render: (r) => failureFlagSummary(r.edge.byFlag) || '–',
     },
   ];
 
