@@ -4,10 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CONTEXT, startMeshSim } from '@sextant/mesh-sim';
 import type { MeshSim } from '@sextant/mesh-sim';
-import { ApiErrorBody, AuthInfo, HistoryList, NamespaceList } from '@sextant/shared';
+import {
+  ApiErrorBody,
+  AuthInfo,
+  GraphResponse,
+  HistoryList,
+  IstioList,
+  NamespaceList,
+  ServiceList,
+  WorkloadList,
+} from '@sextant/shared';
 import { startServer } from '../src/server';
 import type { RunningServer } from '../src/server';
-import { getJson, kubectl, silentLogger } from './helpers';
+import { getJson, kubectl, readEvents, silentLogger, waitFor } from './helpers';
 
 // --auth token against mesh-sim: the API server decides who a token is (SelfSubjectReview) and
 // what it may read; nothing is served to a token it does not accept.
@@ -214,5 +223,144 @@ describe('--auth token: sign in, read, sign out', () => {
     expect(ApiErrorBody.parse(r.body).error.message).toBe(
       'Too many failed sign-in attempts: wait a minute and try again.',
     );
+  });
+});
+
+describe('the viewer’s RBAC decides every read', () => {
+  // A ServiceAccount that may read only in bookinfo, made with kubectl as an operator would.
+  let limited: string;
+  const admin = (args: string[]) => kubectl(sim.kubeconfig, ADMIN_CONTEXT, args);
+
+  beforeAll(async () => {
+    await admin(['-n', 'bookinfo', 'create', 'serviceaccount', 'limited']);
+    await admin([
+      '-n',
+      'bookinfo',
+      'create',
+      'role',
+      'reader',
+      '--verb=get,list,watch',
+      '--resource=pods,services,endpoints,deployments.apps,replicasets.apps,virtualservices.networking.istio.io,destinationrules.networking.istio.io',
+    ]);
+    await admin([
+      '-n',
+      'bookinfo',
+      'create',
+      'rolebinding',
+      'limited-reader',
+      '--role=reader',
+      '--serviceaccount=bookinfo:limited',
+    ]);
+    limited = (await admin(['-n', 'bookinfo', 'create', 'token', 'limited'])).trim();
+    // Something to hide in the history: a change in another namespace, by the admin.
+    const pa = await getJson(`${server.url}/api/namespaces/curl/peer-authentication`, {
+      method: 'POST',
+      headers: { ...bearer(sim.tokens.admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'PERMISSIVE' }),
+    });
+    expect(pa.status).toBe(200);
+  });
+
+  const read = async (path: string) => {
+    const res = await getJson(`${server.url}${path}`, { headers: bearer(limited) });
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+    return res.body;
+  };
+
+  it('lists only bookinfo: namespaces, services, workloads, Istio objects', async () => {
+    const admins = NamespaceList.parse(
+      (await getJson(`${server.url}/api/namespaces`, { headers: bearer(sim.tokens.admin) })).body,
+    ).namespaces.map((n) => n.name);
+    expect(admins).toEqual(expect.arrayContaining(['bookinfo', 'curl', 'istio-system']));
+
+    expect(NamespaceList.parse(await read('/api/namespaces')).namespaces.map((n) => n.name)).toEqual([
+      'bookinfo',
+    ]);
+    const services = ServiceList.parse(await read('/api/services')).services;
+    expect(services.map((x) => x.name)).toEqual(expect.arrayContaining(['productpage', 'reviews']));
+    expect(new Set(services.map((x) => x.namespace))).toEqual(new Set(['bookinfo']));
+    const workloads = WorkloadList.parse(await read('/api/workloads')).workloads;
+    expect(workloads.length).toBeGreaterThan(3);
+    expect(new Set(workloads.map((x) => x.namespace))).toEqual(new Set(['bookinfo']));
+    expect(WorkloadList.parse(await read('/api/workloads?namespace=curl')).workloads).toEqual([]);
+    const istio = IstioList.parse(await read('/api/istio')).items;
+    expect(istio.map((o) => `${o.resource}/${o.object.metadata.name}`)).toContain('virtualservices/reviews');
+    expect(new Set(istio.map((o) => o.object.metadata.namespace))).toEqual(new Set(['bookinfo']));
+    // Gateways are not in its Role: absent even in bookinfo, where the admin sees one.
+    const adminIstio = IstioList.parse(
+      (await getJson(`${server.url}/api/istio?namespace=bookinfo`, { headers: bearer(sim.tokens.admin) }))
+        .body,
+    ).items;
+    expect(adminIstio.filter((o) => o.resource === 'gateways').length).toBeGreaterThan(0);
+    expect(istio.filter((o) => o.resource === 'gateways')).toEqual([]);
+    expect(
+      (await getJson(`${server.url}/api/workloads/curl/curl`, { headers: bearer(limited) })).status,
+    ).toBe(404);
+
+    const info = AuthInfo.parse(await read('/api/auth/info'));
+    expect(info.user).toBe('system:serviceaccount:bookinfo:limited');
+    expect(Object.keys(info.permissions)).toEqual(['bookinfo']);
+  });
+
+  it('draws bookinfo, and refuses a graph of a namespace it may not see with 403 in words', async () => {
+    const g = GraphResponse.parse(await read('/api/graph?namespaces=bookinfo&duration=60s'));
+    expect(g.nodes.map((n) => n.id)).toContain('svc:bookinfo:reviews');
+    expect(g.nodes.filter((n) => n.namespace !== 'bookinfo' && n.nodeType !== 'unknown')).toEqual([]);
+    const res = await getJson(`${server.url}/api/graph?namespaces=bookinfo,curl&duration=60s`, {
+      headers: bearer(limited),
+    });
+    expect(res.status).toBe(403);
+    expect(ApiErrorBody.parse(res.body).error.message).toMatch(
+      /^Your Kubernetes user may not see namespace curl:/,
+    );
+  });
+
+  it('shows only bookinfo’s history', async () => {
+    const all = HistoryList.parse(
+      (await getJson(`${server.url}/api/history`, { headers: bearer(sim.tokens.admin) })).body,
+    ).entries;
+    expect(all.map((e) => e.namespace)).toEqual(expect.arrayContaining(['bookinfo', 'curl']));
+    const mine = HistoryList.parse(await read('/api/history')).entries;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(new Set(mine.map((e) => e.namespace))).toEqual(new Set(['bookinfo']));
+  });
+
+  it('streams only bookinfo’s changes on /api/events', async () => {
+    const seen: { namespace?: string; name: string }[] = [];
+    const url = `${server.url}/api/events`;
+    const events = readEvents(
+      url,
+      (_event, data) => seen.push(JSON.parse(data) as { namespace?: string; name: string }),
+      bearer(limited),
+    );
+    await events.opened;
+    try {
+      // The hidden change first: when the visible one arrives, the hidden one would have too.
+      await admin([
+        '-n',
+        'curl',
+        'annotate',
+        'service',
+        'curl',
+        `sextant.test/at=${Date.now()}`,
+        '--overwrite',
+      ]);
+      await admin([
+        '-n',
+        'bookinfo',
+        'annotate',
+        'service',
+        'ratings',
+        `sextant.test/at=${Date.now()}`,
+        '--overwrite',
+      ]);
+      await waitFor(() => seen.some((e) => e.name === 'ratings'), {
+        timeoutMs: 15_000,
+        what: 'the bookinfo event',
+      });
+      expect(seen.filter((e) => e.namespace !== 'bookinfo')).toEqual([]);
+    } finally {
+      events.close();
+    }
   });
 });

@@ -50,10 +50,12 @@ export async function getJson(
 export function readEvents(
   url: string,
   onEvent: (event: string, data: string) => void,
+  headers: Record<string, string> = {},
 ): { close(): void; opened: Promise<void> } {
   const aborter = new AbortController();
   const opened = (async () => {
-    const res = await fetch(url, { signal: aborter.signal });
+    const res = await fetch(url, { headers, signal: aborter.signal });
+    if (res.status !== 200) throw new Error(`SSE answered ${res.status}`);
     if (!res.body) throw new Error('no SSE body');
     const reader = res.body.getReader();
     const decoder = new TextDecoder();

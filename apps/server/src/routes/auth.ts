@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { getIronSession } from 'iron-session';
-import { AuthInfo, LoginRequest } from '@sextant/shared';
+import { AuthInfo, LoginRequest, LoginResponse } from '@sextant/shared';
 import type { Authenticator } from '../auth/authenticator';
 import type { PendingLogin } from '../auth/oidc';
 import { getSession } from '../auth/session';
@@ -132,7 +132,7 @@ export function authRouter(deps: AppDeps, auth: Authenticator): Router {
     const session = await getSession(req, res, auth.config);
     Object.assign(session, data);
     await session.save();
-    res.json({ user: data.user, groups: data.groups, expiresAt: data.expiresAt });
+    res.json(LoginResponse.parse({ user: data.user, groups: data.groups, expiresAt: data.expiresAt }));
   });
 
   router.post('/auth/logout', async (req, res) => {

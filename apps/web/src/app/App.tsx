@@ -1,5 +1,8 @@
-import { Suspense, createContext, lazy, useContext, type MouseEvent, type ReactNode } from 'react';
+import { Suspense, createContext, lazy, useContext, useEffect, type MouseEvent, type ReactNode } from 'react';
 import { useAuthInfo } from '../api';
+import { useSignOut } from '../api/auth';
+import { LoginPage } from '../pages/login/LoginPage';
+import { loginPath } from '../pages/login/returnTo';
 import { GraphPage } from '../pages/graph/GraphPage';
 import { NotYetPage } from '../pages/NotYetPage';
 import { parseServicePath } from '../pages/service/servicePath';
@@ -47,9 +50,16 @@ function handleNavClick(event: MouseEvent<HTMLAnchorElement>, path: string) {
 }
 
 export function App() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const { theme, toggleTheme } = useTheme();
   const auth = useAuthInfo();
+  const signOut = useSignOut();
+  // Nobody signed in, and this server wants someone: every page becomes the sign-in page.
+  const needsSignIn =
+    auth.data !== undefined && !auth.data.authenticated && auth.data.strategy !== 'anonymous';
+  useEffect(() => {
+    if (needsSignIn && pathname !== '/login') navigate(loginPath(pathname, search), { replace: true });
+  }, [needsSignIn, pathname, search]);
   const section = activeSection(pathname);
   const serviceRoute = parseServicePath(pathname);
 
@@ -59,6 +69,19 @@ export function App() {
   else if (serviceRoute) page = <ServicePage namespace={serviceRoute.namespace} name={serviceRoute.name} />;
   else if (section === '/services') page = <NotYetPage title="Services" />;
   else page = <NotYetPage title="Page not found" notFound />;
+
+  if (pathname === '/login' || needsSignIn) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <LoginPage auth={auth.data} />
+      </ThemeContext.Provider>
+    );
+  }
+
+  const canSignOut =
+    auth.data?.authenticated === true && (auth.data.strategy === 'token' || auth.data.strategy === 'openid');
+  const handleSignOut = () =>
+    signOut.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });
 
   return (
     <ThemeContext.Provider value={theme}>
@@ -76,9 +99,26 @@ export function App() {
           </a>
           <div className="shell__header-end">
             {auth.data?.user ? (
-              <span className="shell__user" title={`Signed in (${auth.data.strategy})`}>
+              <span
+                className="shell__user"
+                title={
+                  auth.data.groups.length > 0
+                    ? `Signed in (${auth.data.strategy}) · groups: ${auth.data.groups.join(', ')}`
+                    : `Signed in (${auth.data.strategy})`
+                }
+              >
                 {auth.data.user}
               </span>
+            ) : null}
+            {canSignOut ? (
+              <button
+                type="button"
+                className="button shell__sign-out"
+                onClick={handleSignOut}
+                disabled={signOut.isPending}
+              >
+                Sign out
+              </button>
             ) : null}
             <button
               type="button"

@@ -143,6 +143,14 @@ export const LoginRequest = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** Answer to `POST /api/auth/login`: who the token belongs to and when the session ends. */
+export const LoginResponse = z.object({
+  user: z.string(),
+  groups: z.array(z.string()),
+  expiresAt: z.number(),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
 /** One Server-Sent Event of `GET /api/events` (event name `change`). */
 export const ChangeEvent = z.object({
   type: z.enum(['ADDED', 'MODIFIED', 'DELETED']),
