@@ -70,6 +70,12 @@ describe('RBAC from Role and binding objects', () => {
       'jsonpath={.roleRef.kind}/{.roleRef.name}',
     ]);
     expect(editor.stdout).toBe('ClusterRole/mesh-sim-istio-editor');
+    // kubectl's columns for bindings: ROLE as Kind/name, subjects with -o wide.
+    const wide = await k(['get', 'rolebindings', '-n', 'bookinfo', '-o', 'wide']);
+    expect(wide.stdout).toMatch(/^NAME\s+ROLE\s+AGE\s+USERS\s+GROUPS\s+SERVICEACCOUNTS$/m);
+    expect(wide.stdout).toMatch(
+      /^mesh-sim-bookinfo-editor\s+ClusterRole\/mesh-sim-istio-editor\s+\d+s\s+mesh-sim-bookinfo-editor\s*$/m,
+    );
     // The view role holds no secrets, like the real one.
     const view = await k(['get', 'clusterrole', 'system:aggregate-to-view', '-o', 'json']);
     expect(view.stdout).not.toContain('secrets');

@@ -78,6 +78,38 @@ function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** (Cluster)RoleBinding: ROLE as `Kind/name`; subjects by kind with -o wide. */
+const BINDING_PRINTER: Printer = {
+  columns: [
+    col('Role'),
+    col('Age'),
+    col('Users', 'string', 1),
+    col('Groups', 'string', 1),
+    col('ServiceAccounts', 'string', 1),
+  ],
+  cells(obj, now) {
+    const ref = asRecord(obj.roleRef);
+    const subjects = Array.isArray(obj.subjects) ? obj.subjects.map(asRecord) : [];
+    const names = (kind: string): string =>
+      subjects
+        .filter((x) => x.kind === kind)
+        .map((x) =>
+          kind === 'ServiceAccount'
+            ? `${String(x.namespace ?? obj.metadata.namespace ?? '')}/${String(x.name)}`
+            : String(x.name),
+        )
+        .join(', ');
+    return [
+      obj.metadata.name,
+      `${String(ref.kind ?? '')}/${String(ref.name ?? '')}`,
+      age(obj, now),
+      names('User'),
+      names('Group'),
+      names('ServiceAccount'),
+    ];
+  },
+};
+
 const BUILTIN_PRINTERS: Record<string, Printer> = {
   pods: {
     columns: [
@@ -270,6 +302,8 @@ const BUILTIN_PRINTERS: Record<string, Printer> = {
       age(obj, now),
     ],
   },
+  'rolebindings.rbac.authorization.k8s.io': BINDING_PRINTER,
+  'clusterrolebindings.rbac.authorization.k8s.io': BINDING_PRINTER,
   endpoints: {
     columns: [col('Endpoints'), col('Age')],
     cells(obj, now) {
