@@ -454,6 +454,9 @@ describe('gRPC', () => {
       }),
     ).toBe(total);
     expect(sum(samples, REQUESTS, { reporter: 'destination', destination_service_name: 'cart' })).toBe(0);
+    // The app sent its message; the aborted call answered trailers only.
+    expect(sum(samples, 'istio_request_messages_total', where)).toBe(total);
+    expect(sum(samples, 'istio_response_messages_total', where)).toBe(0);
   });
 
   it('a gRPC route timeout: the caller reports 200 with grpc_response_status 14 and UT, the server 0 DR', () => {

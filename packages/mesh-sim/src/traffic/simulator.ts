@@ -498,6 +498,10 @@ export class Simulator {
       durationMs: outcome.durationMs,
       requestBytes: outcome.requestBytes,
       responseBytes: outcome.responseBytes,
+      // A unary call: one message each way when it succeeds; a failure is trailers-only (none back).
+      ...(outcome.protocol === 'grpc'
+        ? { requestMessages: 1, responseMessages: outcome.grpcStatus === '0' ? 1 : 0 }
+        : {}),
       count: this.weight,
     });
   }
