@@ -178,9 +178,12 @@ describe('canary from the service page', () => {
     await form.policyField('Request timeout').fill('3s');
     await form.policyField('HTTP status').fill('503');
     await form.policyField('Error for % of requests').fill('10');
-    const diff = form.policyForm.getByLabel(/^What will change/);
+    // The preview follows the fields as they are typed: the timeout's diff shows first, and the
+    // fault joins it when the dry run for the whole policy answers. Wait for that one.
+    const diff = form.policyForm.getByLabel(/^What will change/).filter({ hasText: 'httpStatus: 503' });
     await diff.waitFor({ timeout: 30_000 });
     expect(await diff.innerText()).toMatch(/^\+\s+httpStatus: 503$/m);
+    expect(await diff.innerText()).toMatch(/^\+\s+timeout: 3s$/m);
     await page.screenshot({ path: join(RESULTS_DIR, 'canary-policy-form.png'), fullPage: true });
     await form.policyForm.getByRole('button', { name: 'Apply policy' }).click();
     await form.policyForm.getByRole('status').waitFor({ timeout: 30_000 });
