@@ -1,17 +1,17 @@
 /**
- * `pnpm bench`: graph latency of the Sextant server on the simulated scale mesh, next to the
+ * `pnpm bench [graph|load]` (both when none is named). `graph`: graph latency of the Sextant server on the simulated scale mesh, next to the
  * time Prometheus alone takes for the same PromQL (the ratio is Sextant's own cost), the
  * PromQL queries per graph request, and the server's resident memory. Figures, not pass/fail.
  *
  * The server (`sextant serve`) and the simulator (`mesh-sim`) run as their own processes, so the
  * server's RSS is its own and the simulator's work does not stall this process's timers.
+ * `load`: 100 users and 100 event streams, with and without shared PromQL (bench/load.ts).
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { ADMIN_CONTEXT, startPrometheus } from '@sextant/mesh-sim';
 import { latencyQuery, PromClient, requestsQuery, tcpQuery } from '@sextant/server';
+import { loadBench } from './load';
+import { meshSimDir, rssMiB, serverDir, spawnCli, stopChild, waitFor } from './processes';
 
 interface Size {
   label: string;
@@ -28,63 +28,11 @@ const SIZES: Size[] = [
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 /** e.g. BENCH_SIZES=1000 to run one size. */
 const ONLY = process.env.BENCH_SIZES?.split(',');
-const serverDir = fileURLToPath(new URL('../apps/server', import.meta.url));
-const meshSimDir = fileURLToPath(new URL('../packages/mesh-sim', import.meta.url));
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Spawns `node --import tsx src/cli.ts …` in `cwd` and resolves with the first stdout match. */
-function spawnCli(
-  cwd: string,
-  args: string[],
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = ready.exec(out);
-      if (m) resolve({ child, match: m });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0] ?? 'process'} exited with ${code}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
 
 interface Row {
   size: string;
@@ -149,6 +97,8 @@ async function benchSize(size: Size): Promise<Row> {
         '0',
         '--prometheus-timeout',
         '120',
+        // Each round must cost its queries: shared answers would time the cache, not the graph.
+        '--no-query-coalescing',
       ],
       /serving on (http:\/\/\S+)/,
     );
@@ -259,26 +209,38 @@ const cells = (r: Row): string[] => [
   String(r.queries),
   r.rssMiB.toFixed(0),
 ];
-const rows: Row[] = [];
-for (const size of SIZES) {
-  if (ONLY && !ONLY.includes(size.label.replace(/[~,]/g, '').split(' ')[0] ?? '')) continue;
-  try {
-    const row = await benchSize(size);
-    rows.push(row);
-    process.stderr.write(`   ${header.map((h, i) => `${h}: ${cells(row)[i] ?? ''}`).join(', ')}\n`);
-  } catch (err) {
-    process.stderr.write(`   ${size.label} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+async function graphBench(): Promise<boolean> {
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    if (ONLY && !ONLY.includes(size.label.replace(/[~,]/g, '').split(' ')[0] ?? '')) continue;
+    try {
+      const row = await benchSize(size);
+      rows.push(row);
+      process.stderr.write(`   ${header.map((h, i) => `${h}: ${cells(row)[i] ?? ''}`).join(', ')}\n`);
+    } catch (err) {
+      process.stderr.write(`   ${size.label} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
+
+  const table = rows.map(cells);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  process.stdout.write(
+    `\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`,
+  );
+  process.stdout.write(
+    `\n${ROUNDS} timed rounds each after 2 warm-ups; graph = versionedApp over every scale namespace, 60s window.\n` +
+      'The simulator, Prometheus and the server share these cores with other work: compare ratios, not absolute times.\n',
+  );
+  return rows.length > 0;
 }
 
-const table = rows.map(cells);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
-const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-process.stdout.write(
-  `\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`,
-);
-process.stdout.write(
-  `\n${ROUNDS} timed rounds each after 2 warm-ups; graph = versionedApp over every scale namespace, 60s window.\n` +
-    'The simulator, Prometheus and the server share these cores with other work: compare ratios, not absolute times.\n',
-);
-if (rows.length === 0) process.exitCode = 1;
+const which = process.argv[2];
+if (which !== undefined && which !== 'graph' && which !== 'load') {
+  process.stderr.write(`pnpm bench [graph|load]: unknown bench "${which}"\n`);
+  process.exit(2);
+}
+let ok = true;
+if (which !== 'load') ok = (await graphBench()) && ok;
+if (which !== 'graph') ok = (await loadBench()) && ok;
+if (!ok) process.exitCode = 1;

@@ -83,6 +83,8 @@ export function graphRouter(deps: AppDeps): Router {
         queries = result.queries;
         telemetryMs = performance.now() - started;
       } catch (err) {
+        // The caller left: nobody to answer, and not Prometheus's fault.
+        if (aborter.signal.aborted) return;
         configOnly = true;
         const prom = deps.prom?.status();
         const warning = telemetryWarning(err, prom?.breaker, prom?.url);
