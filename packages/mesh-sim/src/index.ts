@@ -7,7 +7,7 @@ export type {
   KubeObject,
   ObjectMeta,
 } from './cluster/types';
-export { startMeshSim, parsePodEndpoint } from './sim';
+export { editState, startMeshSim, parsePodEndpoint } from './sim';
 export { createClusterStore, istioCrds } from './kube/bootstrap';
 export type { MeshSim, MeshSimOptions } from './sim';
 export { KubeStore } from './kube/store';

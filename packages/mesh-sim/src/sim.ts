@@ -91,8 +91,10 @@ export interface MeshSim {
   /**
    * Stops and starts again from the state dir on the same ports and kubeconfig path, like a
    * kube-apiserver restart. Needs `stateDir`. Updates this object's fields in place.
+   * `whileDown` changes the stored world between stop and start (as another writer to etcd
+   * would): clients see those changes only after the restart, at higher resourceVersions.
    */
-  restart(): Promise<MeshSim>;
+  restart(opts?: { whileDown?: (store: KubeStore) => void | Promise<void> }): Promise<MeshSim>;
   stop(): Promise<void>;
 }
 
@@ -209,6 +211,24 @@ async function loadOrCreate(
   );
   if (!savedKey) state?.write('sa-signing-key.json', key);
   return { store, certs, tokens, serviceAccountTokens, restored: snapshot !== undefined };
+}
+
+/**
+ * Changes the world saved in a state dir while no mesh-sim runs on it (tests: "a change made
+ * while the API server was down"). Writes go through the store's rules (uid,
+ * resourceVersion, validation), so the next start continues from them.
+ */
+export async function editState(
+  stateDir: string,
+  edit: (store: KubeStore) => void | Promise<void>,
+): Promise<void> {
+  const state = new StateDir(stateDir);
+  const snapshot = state.readSnapshot();
+  if (!snapshot) throw new Error(`no saved state in ${stateDir}`);
+  const store = new KubeStore();
+  store.restore(snapshot);
+  await edit(store);
+  await state.writeSnapshot(store.snapshot());
 }
 
 /** One run of the servers; restart() replaces it with a new one on the same ports. */
@@ -370,11 +390,12 @@ export async function startMeshSim(opts: MeshSimOptions): Promise<MeshSim> {
     ...current.fields,
     kubeconfig,
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-    async restart() {
+    async restart(restartOpts = {}) {
       if (!opts.stateDir) throw new Error('restart() needs MeshSimOptions.stateDir');
       if (stopped) throw new Error('restart() after stop()');
       const { apiPort, metricsPort } = current;
       await current.shutdown();
+      if (restartOpts.whileDown) await editState(opts.stateDir, restartOpts.whileDown);
       current = await startInstance({ ...opts, apiPort, metricsPort }, kubeconfig);
       Object.assign(sim, current.fields);
       return sim;

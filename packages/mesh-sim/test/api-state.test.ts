@@ -236,6 +236,21 @@ describe('mesh-sim --state-dir', () => {
         metadata: { name: 'after', namespace: 'default' },
       });
       expect(Number(next.metadata.resourceVersion)).toBeGreaterThan(Number(cm.metadata.resourceVersion));
+
+      // A change made while the server is down is there after the restart, at a higher RV.
+      await sim.restart({
+        whileDown: (store) => {
+          const kept = store.get('configmaps', 'default', 'kept');
+          if (!kept) throw new Error('kept is missing');
+          store.update('configmaps', { ...kept, data: { a: '2' } });
+        },
+      });
+      const changed = await httpsRequest(sim.apiServer, ca, '/api/v1/namespaces/default/configmaps/kept', {
+        token: sim.tokens.admin,
+      });
+      const body = changed.json<{ data: { a: string }; metadata: { resourceVersion: string } }>();
+      expect(body.data.a).toBe('2');
+      expect(Number(body.metadata.resourceVersion)).toBeGreaterThan(Number(next.metadata.resourceVersion));
     } finally {
       await sim.stop();
     }
