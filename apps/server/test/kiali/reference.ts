@@ -15,7 +15,9 @@ import type { PromClient } from '../../src/prom/client';
  * an identical series (same source labels, destination labels, code, flags, host) was already
  * added: the destination's report where both proxies have it, the caller's otherwise.
  *
- * Left out: clusters, ambient/waypoints, TCP and gRPC message rates, response times.
+ * TCP edges are read as Kiali reads them by default: bytes per second the destination sent back
+ * (`istio_tcp_sent_bytes_total`, named from the server's side by both proxies, istio/istio#32399).
+ * Left out: clusters, ambient/waypoints, gRPC message rates, response times, TCP mTLS.
  */
 
 const PEER_LABELS = [
@@ -93,13 +95,15 @@ function nodeId(
 
 /** Kiali's response code: `-` for no response, the gRPC status for answered gRPC requests. */
 function kialiCode(protocol: string, code: string, grpc: string | undefined): string {
+  if (protocol === 'tcp') return '';
   if (code === '0') return '-';
   if (protocol !== 'grpc' || /^[45]/.test(code) || grpc === undefined || grpc === '') return code;
   return grpc;
 }
 
 const isError = (protocol: string, code: string): boolean =>
-  code === '-' || (protocol === 'grpc' ? code !== '0' && !/^2/.test(code) : /^[45]/.test(code));
+  protocol !== 'tcp' &&
+  (code === '-' || (protocol === 'grpc' ? code !== '0' && !/^2/.test(code) : /^[45]/.test(code)));
 
 export async function kialiGraph(
   client: PromClient,
@@ -123,6 +127,21 @@ export async function kialiGraph(
   for (const q of queries) {
     const series = (await client.query(q, { time, timeoutMs: 10_000 })) as Series[];
     for (const s of series) addSeries(g, s, options);
+  }
+  const tcp = 'istio_tcp_sent_bytes_total';
+  const tcpBy = [...PEER_LABELS, 'response_flags'].join(',');
+  for (const q of [
+    `sum(rate(${tcp}{reporter="source",source_workload_namespace!="${ns}",destination_workload_namespace="unknown",destination_workload="unknown",destination_service=~"^.+\\\\.${ns}\\\\..+$"}[${w}s])) by (${tcpBy}) > 0`,
+    `sum(rate(${tcp}{reporter="destination",destination_workload_namespace="${ns}"}[${w}s])) by (${tcpBy}) > 0`,
+    `sum(rate(${tcp}{reporter="source",source_workload_namespace="${ns}"}[${w}s])) by (${tcpBy}) > 0`,
+  ]) {
+    const series = (await client.query(q, { time, timeoutMs: 10_000 })) as Series[];
+    for (const s of series)
+      addSeries(
+        g,
+        { metric: { ...s.metric, request_protocol: 'tcp', response_code: '' }, value: s.value },
+        options,
+      );
   }
   const security = (await client.query(
     `sum(rate(${metric}{reporter="destination",destination_service_namespace="${ns}"}[${w}s])) by (${PEER_LABELS.join(',')},connection_security_policy) > 0 or sum(rate(${metric}{reporter="destination",source_workload_namespace="${ns}"}[${w}s])) by (${PEER_LABELS.join(',')},connection_security_policy) > 0`,
