@@ -409,6 +409,9 @@ export class Simulator {
       undefined,
       port.port,
     );
+    // Istio counts bytes from each reporting proxy's downstream: for both reporters `received` is
+    // the caller's request direction and `sent` the answer (istio/istio#32399; what a person calls
+    // "sent by the client" is istio_tcp_received_bytes_total).
     const received = Math.round(logNormal(this.random, 300, 0.3));
     if (sec.refused) {
       // Envoy's tcp_proxy: a failed connect is UF, and with its single connect attempt spent, URX;
