@@ -16,7 +16,10 @@ export function toErrorResponse(err: unknown): { status: number; body: ApiErrorB
   if (err instanceof HttpError) return out(err.status, err.code, err.message, err.details);
   if (err instanceof ZodError) {
     const message = err.issues
-      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      // Unknown-field messages already name each field in full (`policy.timeOut: unknown field; …`).
+      .map((i) =>
+        i.path.length && i.code !== 'unrecognized_keys' ? `${i.path.join('.')}: ${i.message}` : i.message,
+      )
       .join('; ');
     return out(400, 'bad_request', message, err.issues);
   }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { HistoryList, RollbackResponse } from '@sextant/shared';
+import { HistoryList, NoBody, RollbackResponse } from '@sextant/shared';
 import type { ObjectChange } from '@sextant/shared';
 import type { ChangeHistory } from '../history/changeHistory';
 import { HttpError } from '../httpError';
@@ -35,6 +35,7 @@ export function historyRouter(deps: AppDeps, history: ChangeHistory): Router {
   router.post('/history/:id/rollback', async (req, res) => {
     refuseIfReadOnly(deps);
     const { id } = EntryParams.parse(req.params);
+    NoBody.parse(req.body);
     const entry = await history.get(id);
     if (!entry || !viewerOf(req).cache.access.canSeeNamespace(entry.namespace))
       throw new HttpError(404, 'not_found', `No history entry ${id}.`);

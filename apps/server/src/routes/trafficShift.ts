@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import {
   DestinationPolicyRequest,
+  NoBody,
   PeerAuthenticationRequest,
   peerAuthenticationName,
   RequestRoutingRequest,
@@ -410,6 +411,7 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     const { ns, svc } = ServiceParams.parse(req.params);
     const { dryRun } = DryRun.parse(req.query);
     const { resourceVersion } = z.object({ resourceVersion: z.string().min(1).optional() }).parse(req.query);
+    NoBody.parse(req.body);
     const { writer, vs } = await loadRouting(deps, req, ns, svc);
     if (!vs)
       throw new HttpError(

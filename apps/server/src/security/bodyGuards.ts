@@ -70,7 +70,32 @@ const bodyErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
   next(err);
 };
 
-/** The API's body handling: JSON only, at most 1 MiB, at most 64 levels deep. */
+/** Keys that reach an object's prototype when code copies a parsed body with assignment. */
+const POISONED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first prototype-polluting key in a parsed body, with its path; the body is at most 64 deep. */
+export function poisonedKey(value: unknown): string | undefined {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '' }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() ?? { v: undefined, path: '' };
+    if (typeof v !== 'object' || v === null) continue;
+    for (const key of Object.keys(v)) {
+      const at = Array.isArray(v) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!Array.isArray(v) && POISONED_KEYS.has(key)) return at;
+      stack.push({ v: (v as Record<string, unknown>)[key], path: at });
+    }
+  }
+  return undefined;
+}
+
+/** 400 for `__proto__`, `constructor` or `prototype` anywhere in a body: no Istio field has those names. */
+const refusePoisonedKeys: RequestHandler = (req, _res, next) => {
+  const at = poisonedKey(req.body);
+  if (at === undefined) return next();
+  next(new HttpError(400, 'bad_request', `${at}: field name not allowed.`));
+};
+
+/** The API's body handling: JSON only, at most 1 MiB, at most 64 levels deep, no prototype keys. */
 export function jsonBody(): (RequestHandler | ErrorRequestHandler)[] {
-  return [requireJsonBody, parseJson, bodyErrors];
+  return [requireJsonBody, parseJson, bodyErrors, refusePoisonedKeys];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkDuration, checkPercent, type PolicyIssue } from './routePolicy';
+import { INT32_MAX, ResourceVersion, strictObject, UINT32_MAX } from './strictFields';
 
 export const TLS_MODES = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'] as const;
 export const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'] as const;
@@ -8,38 +9,35 @@ export const LOAD_BALANCERS = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTH
  * The DestinationRule traffic policy of a service in the form's terms: TLS mode, load balancer,
  * connection pool and outlier detection (circuit breaking). An absent field is removed.
  */
-export const DestinationPolicy = z.object({
+export const DestinationPolicy = strictObject({
   tlsMode: z.enum(TLS_MODES).optional(),
   loadBalancer: z.enum(LOAD_BALANCERS).optional(),
-  connectionPool: z
-    .object({
-      maxConnections: z.number().optional(),
-      http1MaxPendingRequests: z.number().optional(),
-      maxRequestsPerConnection: z.number().optional(),
-    })
-    .optional(),
-  outlierDetection: z
-    .object({
-      consecutive5xxErrors: z.number(),
-      interval: z.string().optional(),
-      baseEjectionTime: z.string().optional(),
-      maxEjectionPercent: z.number().optional(),
-    })
-    .optional(),
+  connectionPool: strictObject({
+    maxConnections: z.number().optional(),
+    http1MaxPendingRequests: z.number().optional(),
+    maxRequestsPerConnection: z.number().optional(),
+  }).optional(),
+  outlierDetection: strictObject({
+    consecutive5xxErrors: z.number(),
+    interval: z.string().max(32).optional(),
+    baseEjectionTime: z.string().max(32).optional(),
+    maxEjectionPercent: z.number().optional(),
+  }).optional(),
 });
 export type DestinationPolicy = z.infer<typeof DestinationPolicy>;
 
 /** `POST /api/namespaces/:ns/services/:svc/destination-policy` body; the resourceVersion is the DestinationRule's. */
-export const DestinationPolicyRequest = z.object({
+export const DestinationPolicyRequest = strictObject({
   policy: DestinationPolicy,
-  resourceVersion: z.string().min(1).optional(),
+  resourceVersion: ResourceVersion.optional(),
 });
 export type DestinationPolicyRequest = z.infer<typeof DestinationPolicyRequest>;
 
-function checkCount(issues: PolicyIssue[], field: string, v: number | undefined): void {
+/** A whole number from 1 to `max`, the largest the Istio field's protobuf type holds. */
+function checkCount(issues: PolicyIssue[], field: string, v: number | undefined, max = INT32_MAX): void {
   if (v === undefined) return;
-  if (!Number.isInteger(v) || v < 1)
-    issues.push({ field, message: `${field}: a whole number of 1 or more, got ${String(v)}.` });
+  if (!Number.isInteger(v) || v < 1 || v > max)
+    issues.push({ field, message: `${field}: a whole number from 1 to ${max}, got ${String(v)}.` });
 }
 
 export function validateDestinationPolicy(p: DestinationPolicy): PolicyIssue[] {
@@ -48,7 +46,13 @@ export function validateDestinationPolicy(p: DestinationPolicy): PolicyIssue[] {
   checkCount(issues, 'connectionPool.http1MaxPendingRequests', p.connectionPool?.http1MaxPendingRequests);
   checkCount(issues, 'connectionPool.maxRequestsPerConnection', p.connectionPool?.maxRequestsPerConnection);
   if (p.outlierDetection) {
-    checkCount(issues, 'outlierDetection.consecutive5xxErrors', p.outlierDetection.consecutive5xxErrors);
+    // A UInt32Value in Istio's API, the other counts are int32.
+    checkCount(
+      issues,
+      'outlierDetection.consecutive5xxErrors',
+      p.outlierDetection.consecutive5xxErrors,
+      UINT32_MAX,
+    );
     checkDuration(issues, 'outlierDetection.interval', p.outlierDetection.interval);
     checkDuration(issues, 'outlierDetection.baseEjectionTime', p.outlierDetection.baseEjectionTime);
     if (p.outlierDetection.maxEjectionPercent !== undefined) {

@@ -6,3 +6,4 @@ export * from './routePolicy';
 export * from './destinationPolicy';
 export * from './requestRouting';
 export * from './peerAuthentication';
+export * from './strictFields';

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import type { PolicyIssue } from './routePolicy';
+import { ResourceVersion, strictObject } from './strictFields';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'] as const;
 export type MtlsMode = (typeof MTLS_MODES)[number];
 
 /** `POST /api/namespaces/:ns/peer-authentication` body: the mTLS mode of a namespace or a workload. */
-export const PeerAuthenticationRequest = z.object({
+export const PeerAuthenticationRequest = strictObject({
   mode: z.enum(MTLS_MODES),
   /** Absent: the namespace-wide PeerAuthentication; present: one selecting these pod labels. */
-  workload: z.object({ labels: z.record(z.string(), z.string()) }).optional(),
+  workload: strictObject({ labels: z.record(z.string().max(317), z.string().max(63)) }).optional(),
   /** The PeerAuthentication to create or update; default `default`, or `<app>-mtls` for a workload. */
   name: z.string().optional(),
-  resourceVersion: z.string().min(1).optional(),
+  resourceVersion: ResourceVersion.optional(),
 });
 export type PeerAuthenticationRequest = z.infer<typeof PeerAuthenticationRequest>;
 

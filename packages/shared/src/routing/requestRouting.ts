@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PolicyIssue } from './routePolicy';
 import { validateWeights } from './weights';
+import { ResourceVersion, strictObject } from './strictFields';
 
 /** One string match of Istio's `StringMatch`: exactly one of exact, prefix, regex. */
 export const StringMatch = z.union([
@@ -11,26 +12,27 @@ export const StringMatch = z.union([
 export type StringMatch = z.infer<typeof StringMatch>;
 
 /** One ordered request-routing rule: requests matching `match` go to `route`. */
-export const RequestRule = z.object({
-  match: z
-    .object({
-      headers: z.record(z.string(), StringMatch).optional(),
-      uri: StringMatch.optional(),
-      method: StringMatch.optional(),
-    })
-    .strict()
-    .optional(),
-  route: z.union([
-    z.object({ subset: z.string() }).strict(),
-    z.object({ weights: z.record(z.string(), z.number()) }).strict(),
-  ]),
+export const RequestRule = strictObject({
+  match: strictObject({
+    headers: z.record(z.string().max(256), StringMatch).optional(),
+    uri: StringMatch.optional(),
+    method: StringMatch.optional(),
+  }).optional(),
+  route: z.union(
+    [
+      z.object({ subset: z.string().max(253) }).strict(),
+      z.object({ weights: z.record(z.string().max(253), z.number()) }).strict(),
+    ],
+    { error: () => 'either { subset: <name> } or { weights: { <subset>: <0..100>, … } }, and nothing else' },
+  ),
 });
 export type RequestRule = z.infer<typeof RequestRule>;
 
 /** `POST /api/namespaces/:ns/services/:svc/request-routing` body. */
-export const RequestRoutingRequest = z.object({
-  rules: z.array(RequestRule),
-  resourceVersion: z.string().min(1).optional(),
+export const RequestRoutingRequest = strictObject({
+  /** In order; far more than a person keeps in one form. */
+  rules: z.array(RequestRule).max(100),
+  resourceVersion: ResourceVersion.optional(),
 });
 export type RequestRoutingRequest = z.infer<typeof RequestRoutingRequest>;
 

@@ -28,7 +28,7 @@ describe('validateRoutePolicy', () => {
       'fault.abort.httpStatus',
     ]);
     expect(validateRoutePolicy({ timeout: 'x' })[0]?.message).toBe(
-      'timeout: a positive duration such as 2s or 500ms, got "x".',
+      'timeout: a positive duration such as 2s or 500ms (at least 1ms), got "x".',
     );
   });
 });

@@ -1,29 +1,30 @@
 import { z } from 'zod';
+import { DURATION_MAX_SECONDS, ResourceVersion, strictObject } from './strictFields';
 
 /**
  * Timeouts, retries and fault injection of a service's catch-all HTTP route, in the form's terms
  * (percent as a number); `toIstioRoute`/`fromIstioRoute` translate to the VirtualService fields.
  * An absent field means "none": the route field is removed.
  */
-export const RoutePolicy = z.object({
+export const RoutePolicy = strictObject({
   /** Istio duration, e.g. `2s`, `500ms`. */
-  timeout: z.string().optional(),
-  retries: z
-    .object({ attempts: z.number(), perTryTimeout: z.string().optional(), retryOn: z.string().optional() })
-    .optional(),
-  fault: z
-    .object({
-      delay: z.object({ percent: z.number(), fixedDelay: z.string() }).optional(),
-      abort: z.object({ percent: z.number(), httpStatus: z.number() }).optional(),
-    })
-    .optional(),
+  timeout: z.string().max(32).optional(),
+  retries: strictObject({
+    attempts: z.number(),
+    perTryTimeout: z.string().max(32).optional(),
+    retryOn: z.string().max(256).optional(),
+  }).optional(),
+  fault: strictObject({
+    delay: strictObject({ percent: z.number(), fixedDelay: z.string().max(32) }).optional(),
+    abort: strictObject({ percent: z.number(), httpStatus: z.number() }).optional(),
+  }).optional(),
 });
 export type RoutePolicy = z.infer<typeof RoutePolicy>;
 
 /** `POST /api/namespaces/:ns/services/:svc/route-policy` body. */
-export const RoutePolicyRequest = z.object({
+export const RoutePolicyRequest = strictObject({
   policy: RoutePolicy,
-  resourceVersion: z.string().min(1).optional(),
+  resourceVersion: ResourceVersion.optional(),
 });
 export type RoutePolicyRequest = z.infer<typeof RoutePolicyRequest>;
 
@@ -33,12 +34,27 @@ export interface PolicyIssue {
   message: string;
 }
 
-const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
+const DURATION = /^(\d{1,15})(\.\d{1,9})?(ms|s|m|h)$/;
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
+/** Seconds in an Istio duration (`1.5s`, `500ms`, `2m`, `1h`); undefined when it is not one. */
+export function durationSecondsOf(v: string): number | undefined {
+  const m = DURATION.exec(v);
+  if (!m) return undefined;
+  return Number.parseFloat(`${m[1] ?? ''}${m[2] ?? ''}`) * (UNIT_SECONDS[m[3] ?? 's'] ?? 1);
+}
+
+/** Istio takes durations of at least 1ms, and protobuf's Duration ends at 10,000 years. */
 export function checkDuration(issues: PolicyIssue[], field: string, v: string | undefined): void {
   if (v === undefined) return;
-  if (!DURATION.test(v) || Number.parseFloat(v) <= 0) {
-    issues.push({ field, message: `${field}: a positive duration such as 2s or 500ms, got "${v}".` });
+  const seconds = durationSecondsOf(v);
+  if (seconds === undefined || seconds < 0.001) {
+    issues.push({
+      field,
+      message: `${field}: a positive duration such as 2s or 500ms (at least 1ms), got "${v}".`,
+    });
+  } else if (seconds > DURATION_MAX_SECONDS) {
+    issues.push({ field, message: `${field}: at most ${DURATION_MAX_SECONDS}s (10,000 years), got "${v}".` });
   }
 }
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { IstioObjectWithValidations } from '../api/resources';
+import { ResourceVersion, strictObject } from './strictFields';
 
 /** `POST /api/namespaces/:ns/services/:svc/traffic-shift` body. */
-export const TrafficShiftRequest = z.object({
+export const TrafficShiftRequest = strictObject({
   /** Percent per DestinationRule subset; checked with `validateWeights`. */
-  weights: z.record(z.string().min(1), z.number()),
+  weights: z.record(z.string().min(1).max(253), z.number()),
   /** The VirtualService's resourceVersion the form was built on; a newer one answers 409. */
-  resourceVersion: z.string().min(1).optional(),
+  resourceVersion: ResourceVersion.optional(),
 });
 export type TrafficShiftRequest = z.infer<typeof TrafficShiftRequest>;
 

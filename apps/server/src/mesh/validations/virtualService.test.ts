@@ -37,6 +37,17 @@ describe('validateVirtualService', () => {
       },
     ]);
   });
+  it('SX1008: weights outside 0..100, even when they add up to 100', () => {
+    expect(codes({ hosts: ['reviews'], http: [{ route: [route('v1', -50), route('v2', 150)] }] })).toEqual([
+      'SX1008 error spec.http[0].route[0].weight',
+      'SX1008 error spec.http[0].route[1].weight',
+    ]);
+    expect(codes({ hosts: ['reviews'], http: [{ route: [route('v1', 0), route('v2', 100)] }] })).toEqual([]);
+    expect(codes({ hosts: ['reviews'], http: [{ route: [route('v1', 50.5), route('v2', 49.5)] }] })).toEqual([
+      'SX1008 error spec.http[0].route[0].weight',
+      'SX1008 error spec.http[0].route[1].weight',
+    ]);
+  });
   it('SX1002: a subset no DestinationRule defines, with the full path', () => {
     expect(
       codes({

@@ -111,6 +111,17 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
         }
       }
       routes.forEach((r, j) => {
+        const w = r.weight;
+        if (w !== undefined && (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100)) {
+          out.push(
+            finding(
+              'SX1008',
+              'error',
+              `${base}.route[${j}].weight`,
+              `Weight ${JSON.stringify(w)} is not a whole percentage from 0 to 100: give each destination 0–100, all adding up to 100.`,
+            ),
+          );
+        }
         const dest = isRecord(r.destination) ? r.destination : {};
         const host = typeof dest.host === 'string' ? dest.host : undefined;
         const path = `${base}.route[${j}].destination`;
