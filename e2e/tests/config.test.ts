@@ -93,6 +93,21 @@ describe('Istio config YAML editing', () => {
     expect(await config.button('Save').isDisabled()).toBe(false);
     await page.screenshot({ path: join(RESULTS_DIR, 'config-validation-marker.png') });
 
+    // Saving it anyway asks first, listing the error; cancelling writes nothing.
+    await config.button('Save').click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm save with errors' });
+    await confirm.waitFor({ timeout: 10_000 });
+    expect(await confirm.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringMatching(new RegExp(`^line ${routeLine}\\s+SX1001: Route weights add up to 90`)),
+    ]);
+    await page.screenshot({ path: join(RESULTS_DIR, 'config-confirm-errors.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(RESULTS_DIR, 'config-confirm-errors-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached', timeout: 5_000 });
+    expect(reviewsWeights()).toBe('v1=80,v2=20');
+
     // The fix: review again (no finding), see the diff, save.
     await config.setEditorText(weights(70, 30));
     expect(await config.button('Save').isDisabled()).toBe(true);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import { IstioList, IstioObjectBody, IstioObjectWithValidations, isIstioKind } from '@sextant/shared';
+import { IstioList, IstioObjectBody, IstioObjectWithValidations, isIstioKind, NoBody } from '@sextant/shared';
 import { HttpError } from '../httpError';
 import { ISTIO_RESOURCES, resourceByPlural } from '../kube/resources';
 import type { Resource as ResourceDef } from '../kube/resources';
@@ -68,6 +68,30 @@ function parseBody(req: Request, def: ResourceDef, namespace: string, name?: str
   return { ...body, metadata: { ...body.metadata, namespace } } as K8sObject;
 }
 
+const Force = z.object({
+  force: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+/**
+ * 422 when the object about to be saved has error-level findings, unless the person confirmed
+ * (`?force=true`): a YAML edit must not put a broken route into the cluster by accident. A dry
+ * run answers the findings instead, so the editor can show them first.
+ */
+function refuseErrorFindings(def: ResourceDef, body: K8sObject, config: MeshConfig): void {
+  const errors = withValidations(def, body, config).validations.filter((v) => v.severity === 'error');
+  if (errors.length === 0) return;
+  const listed = errors.map((v) => `${v.code} at ${v.path}: ${v.message}`).join(' ');
+  throw new HttpError(
+    422,
+    'invalid',
+    `${def.kind} ${body.metadata.namespace ?? ''}/${body.metadata.name} has ${errors.length} error-level finding${errors.length === 1 ? '' : 's'}, so it was not saved. ${listed} Fix ${errors.length === 1 ? 'it' : 'them'}, or confirm and save anyway (?force=true).`,
+    { validations: errors },
+  );
+}
+
 /** Istio configuration: reads from the cache, writes to the API server with the caller's identity. */
 export function istioRouter(deps: AppDeps): Router {
   const router = Router();
@@ -103,6 +127,7 @@ export function istioRouter(deps: AppDeps): Router {
     refuseIfReadOnly();
     const { namespace, resource, name } = ObjectParams.parse(req.params);
     const { dryRun } = DryRun.parse(req.query);
+    const { force } = Force.parse(req.query);
     const def = istioResource(resource);
     const body = parseBody(req, def, namespace, name);
     if (!body.metadata.resourceVersion) {
@@ -112,6 +137,7 @@ export function istioRouter(deps: AppDeps): Router {
         'metadata.resourceVersion: required, so a change made since you loaded the object is never overwritten.',
       );
     }
+    if (!dryRun && !force) refuseErrorFindings(def, body, viewerOf(req).cache.meshConfig());
     const saved = await deps
       .writerFor(viewerOf(req).credentials)
       .replace(def, namespace, name, body, { dryRun });
@@ -123,8 +149,10 @@ export function istioRouter(deps: AppDeps): Router {
     const { namespace, resource } = CollectionParams.parse(req.params);
     const { dryRun } = DryRun.parse(req.query);
     const def = istioResource(resource);
+    const { force } = Force.parse(req.query);
     const body = parseBody(req, def, namespace);
     delete body.metadata.resourceVersion;
+    if (!dryRun && !force) refuseErrorFindings(def, body, viewerOf(req).cache.meshConfig());
     const saved = await deps.writerFor(viewerOf(req).credentials).create(def, namespace, body, { dryRun });
     res.status(dryRun ? 200 : 201).json(withValidations(def, saved, viewerOf(req).cache.meshConfig()));
   });
@@ -134,6 +162,7 @@ export function istioRouter(deps: AppDeps): Router {
     const { namespace, resource, name } = ObjectParams.parse(req.params);
     const { dryRun } = DryRun.parse(req.query);
     const { resourceVersion } = z.object({ resourceVersion: z.string().optional() }).parse(req.query);
+    NoBody.parse(req.body);
     const def = istioResource(resource);
     await deps.writerFor(viewerOf(req).credentials).delete(def, namespace, name, { dryRun, resourceVersion });
     res.status(dryRun ? 200 : 204).end();

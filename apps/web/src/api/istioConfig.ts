@@ -44,14 +44,16 @@ export interface IstioWrite {
   name?: string;
   body: unknown;
   dryRun: boolean;
+  /** Save despite error-level findings; the person confirmed after seeing them. */
+  force?: boolean;
 }
 
 /** PUT (name given) or POST; a dry run validates on the server and changes nothing, so it invalidates nothing. */
 export function useIstioWrite() {
   const invalidate = useInvalidateIstio();
   return useMutation({
-    mutationFn: ({ namespace, resource, name, body, dryRun }: IstioWrite) => {
-      const query = dryRun ? '?dryRun=true' : '';
+    mutationFn: ({ namespace, resource, name, body, dryRun, force }: IstioWrite) => {
+      const query = dryRun ? '?dryRun=true' : force ? '?force=true' : '';
       return name === undefined
         ? apiSend(
             'POST',

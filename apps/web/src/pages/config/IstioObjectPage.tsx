@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { applyPatch, createPatch } from 'diff';
-import type { IstioObjectWithValidations, Validation } from '@sextant/shared';
+import { Validation } from '@sextant/shared';
+import type { IstioObjectWithValidations } from '@sextant/shared';
+import { z } from 'zod';
 import { ApiError } from '../../api';
 import { useIstioDelete, useIstioObject, useIstioWrite } from '../../api/istioConfig';
 import { istioObjectQuery } from '../../api/routing';
@@ -12,6 +14,7 @@ import { DiffView } from '../../forms/DiffView';
 import { checkEdited, kindOfPlural, objectToYaml, validationState, yamlDiff } from './configModel';
 import { EditProblems } from './EditProblems';
 import { FindingsList } from './FindingsList';
+import { SaveWithErrorsDialog } from './SaveWithErrorsDialog';
 import { followLink } from './IstioConfigPage';
 import { useEditAccess } from './useEditAccess';
 import { ValidationChip } from './ValidationChip';
@@ -62,6 +65,9 @@ export function IstioObjectPage(ref: ObjectRef) {
 
 type Conflict = { current: IstioObjectWithValidations; theirs: string; merged: string | false };
 
+/** The findings a 422 from a save carries (the server refused error-level findings). */
+const RefusedFindings = z.object({ validations: z.array(Validation) });
+
 function ObjectEditor({
   objectRef,
   item,
@@ -91,6 +97,8 @@ function ObjectEditor({
   const [saved, setSaved] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // Error-level findings of the text about to be saved, shown for confirmation.
+  const [confirmSave, setConfirmSave] = useState<Validation[] | null>(null);
 
   const parsed = useMemo(() => parseYaml(text), [text]);
   const check =
@@ -115,6 +123,7 @@ function ObjectEditor({
     setText(next);
     setPreviewed(null);
     setSaved(null);
+    setConfirmSave(null);
   };
 
   const handleReview = () => {
@@ -133,12 +142,21 @@ function ObjectEditor({
     );
   };
 
+  /** Saves; with error-level findings from the review, only after the person confirms them. */
   const handleSave = () => {
+    const errors = findings.text === text ? findings.validations.filter((v) => v.severity === 'error') : [];
+    if (errors.length > 0) setConfirmSave(errors);
+    else save(false);
+  };
+
+  const save = (force: boolean) => {
     if (!body) return;
+    const attempted = text;
     write.mutate(
-      { namespace, resource, name, body, dryRun: false },
+      { namespace, resource, name, body, dryRun: false, force },
       {
         onSuccess: (result) => {
+          setConfirmSave(null);
           const next = objectToYaml(result.object);
           setBase({ text: next, resourceVersion: result.object.metadata.resourceVersion });
           setText(next);
@@ -146,7 +164,7 @@ function ObjectEditor({
           setPreviewed(null);
           setSaved(result.object.metadata.resourceVersion ?? '');
         },
-        onError: handleWriteError,
+        onError: (error) => handleSaveError(error, attempted),
       },
     );
   };
@@ -164,6 +182,19 @@ function ObjectEditor({
 
   const handleWriteError = (error: Error) => {
     if (error instanceof ApiError && error.status === 409) void loadConflict();
+  };
+
+  /** A save refused for findings the review did not show (the cluster moved meanwhile): ask about them. */
+  const handleSaveError = (error: Error, attempted: string) => {
+    const refused =
+      error instanceof ApiError && error.status === 422 ? RefusedFindings.safeParse(error.details) : null;
+    if (refused?.success) {
+      setFindings({ text: attempted, validations: refused.data.validations });
+      setConfirmSave(refused.data.validations);
+      write.reset();
+      return;
+    }
+    handleWriteError(error);
   };
 
   const handleReapply = () => {
@@ -252,6 +283,14 @@ function ObjectEditor({
             </button>
             {remove.isError ? <span role="alert">{remove.error.message}</span> : null}
           </div>
+        ) : null}
+        {confirmSave ? (
+          <SaveWithErrorsDialog
+            errors={validationDiagnostics(text, confirmSave)}
+            pending={write.isPending}
+            onConfirm={() => save(true)}
+            onCancel={() => setConfirmSave(null)}
+          />
         ) : null}
         <YamlEditor
           value={text}
