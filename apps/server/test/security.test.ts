@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CONTEXT, startMeshSim } from '@sextant/mesh-sim';
 import type { MeshSim } from '@sextant/mesh-sim';
-import { ApiErrorBody, HistoryList, TrafficShiftResponse } from '@sextant/shared';
+import { ApiErrorBody, HistoryList, IstioObjectWithValidations, TrafficShiftResponse } from '@sextant/shared';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
 import type { RunningServer } from '../src/server';
@@ -359,5 +359,99 @@ describe('startup', () => {
     });
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('sextant: Refusing to listen on 0.0.0.0 with --auth anonymous');
+  });
+});
+
+describe('strict write schemas: unknown and out-of-range fields', () => {
+  const send = (path: string, body: unknown, method = 'POST') =>
+    getJson(`${admin.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const svc = '/api/namespaces/bookinfo/services/reviews';
+
+  it('names a typo instead of reading it as "no timeout" or "no traffic policy"', async () => {
+    await refusedWithoutWrites(async () => {
+      const route = await send(`${svc}/route-policy`, { policy: { timeOut: '5s' } });
+      expect(route.status).toBe(400);
+      expect(errorOf(route.body).message).toBe('policy.timeOut: unknown field; did you mean timeout?');
+      const dest = await send(`${svc}/destination-policy`, { policy: { tls: 'DISABLE' } });
+      expect(dest.status).toBe(400);
+      expect(errorOf(dest.body).message).toBe('policy.tls: unknown field; did you mean tlsMode?');
+      const proto = await send(`${svc}/traffic-shift`, '{"weights":{"v1":100},"__proto__":{"admin":true}}');
+      expect(proto.status).toBe(400);
+      expect(errorOf(proto.body).message).toBe('__proto__: field name not allowed.');
+    });
+  });
+
+  it('bounds numbers by the Istio field type and weights to 0..100', async () => {
+    await refusedWithoutWrites(async () => {
+      const pool = await send(`${svc}/destination-policy`, {
+        policy: { connectionPool: { maxConnections: 1e20 } },
+      });
+      expect(pool.status).toBe(400);
+      expect(errorOf(pool.body).message).toBe(
+        'connectionPool.maxConnections: a whole number from 1 to 2147483647, got 100000000000000000000.',
+      );
+      const shift = await send(`${svc}/traffic-shift`, { weights: { v1: -50, v3: 150 } });
+      expect(shift.status).toBe(400);
+      expect(errorOf(shift.body).message).toContain('weights.v1: must be between 0 and 100, got -50.');
+      const rules = await send(`${svc}/request-routing`, {
+        rules: [{ match: { uri: { prefix: '/x' } }, route: { weights: { v1: -50, v3: 150 } } }],
+      });
+      expect(rules.status).toBe(400);
+      expect(errorOf(rules.body).message).toContain('rules[0].route.weights.v3');
+      const timeout = await send(`${svc}/route-policy`, { policy: { timeout: '99999999999999h' } });
+      expect(timeout.status).toBe(400);
+    });
+  });
+
+  it('takes no body on rollback and routing removal', async () => {
+    const { body } = await getJson(`${admin.url}/api/history?namespace=bookinfo&service=reviews`);
+    const id = HistoryList.parse(body).entries[0]?.id ?? 'none';
+    await refusedWithoutWrites(async () => {
+      const rollback = await send(`/api/history/${id}/rollback`, { force: true });
+      expect(rollback.status).toBe(400);
+      expect(errorOf(rollback.body).message).toBe('force: unknown field');
+      const remove = await send(`${svc}/routing`, { resourceVersion: '1' }, 'DELETE');
+      expect(remove.status).toBe(400);
+    });
+  });
+
+  it('the YAML editor refuses weights −50/150 (SX1008) unless the person confirms with force', async () => {
+    const current = IstioObjectWithValidations.parse(
+      (await getJson(`${admin.url}/api/istio/bookinfo/virtualservices/reviews`)).body,
+    ).object;
+    const broken = structuredClone(current) as unknown as {
+      spec: { http: { route: { weight?: number }[] }[] };
+    };
+    const http = broken.spec.http.find((h) => h.route.length > 1) ?? broken.spec.http[0];
+    if (!http || http.route.length < 2) throw new Error('reviews has no split route to break');
+    http.route.forEach((r, i) => (r.weight = i === 0 ? -50 : i === 1 ? 150 : 0));
+    const put = (query: string) => send(`/api/istio/bookinfo/virtualservices/reviews${query}`, broken, 'PUT');
+
+    await refusedWithoutWrites(async () => {
+      const refused = await put('');
+      expect(refused.status).toBe(422);
+      const error = errorOf(refused.body);
+      expect(error.code).toBe('invalid');
+      expect(error.message).toMatch(
+        /^VirtualService bookinfo\/reviews has 2 error-level findings, so it was not saved\. SX1008 at spec\.http\[\d\]\.route\[0\]\.weight: Weight -50 /,
+      );
+      expect(error.message).toMatch(/confirm and save anyway \(\?force=true\)\.$/);
+      const dry = await put('?dryRun=true');
+      expect(dry.status).toBe(200);
+      expect(IstioObjectWithValidations.parse(dry.body).validations.map((v) => v.code)).toEqual([
+        'SX1008',
+        'SX1008',
+      ]);
+    });
+
+    const forced = await put('?force=true');
+    expect(forced.status).toBe(200);
+    const saved = IstioObjectWithValidations.parse(forced.body);
+    expect(saved.object.metadata.resourceVersion).not.toBe(current.metadata.resourceVersion);
+    expect(saved.validations.filter((v) => v.code === 'SX1008')).toHaveLength(2);
   });
 });

@@ -54,7 +54,13 @@ export function countIstioWrites(sim: MeshSim): { count(): number; stop(): void 
   const groups = new Set(ISTIO_RESOURCES.map((d) => `${d.plural}.${d.group}`));
   let n = 0;
   const stop = sim.store.subscribe((e) => {
-    if (groups.has(e.resource)) n++;
+    if (groups.has(e.resource)) {
+      n++;
+      if (process.env.FUZZ_DEBUG)
+        process.stderr.write(
+          `WRITE ${e.type} ${e.resource} ${e.object.metadata.namespace}/${e.object.metadata.name} rv=${e.object.metadata.resourceVersion}\n`,
+        );
+    }
   });
   return { count: () => n, stop };
 }
