@@ -210,7 +210,7 @@ describe('bodies', () => {
     });
   });
 
-  it('limits changes per minute with 429, leaving reads alone', async () => {
+  it('limits changes per minute with 429 (dry runs apart, 5× looser), leaving reads alone', async () => {
     const limited = await startServer({
       kubeconfig: sim.kubeconfig,
       context: ADMIN_CONTEXT,
@@ -221,17 +221,22 @@ describe('bodies', () => {
       writesPerMinute: 3,
     });
     try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const res = await getJson(`${limited.url}${SHIFT}?dryRun=true`, {
+      const post = async (query: string, body: unknown) => {
+        const res = await getJson(`${limited.url}${SHIFT}${query}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: shiftBody,
+          body: JSON.stringify(body),
         });
-        statuses.push(res.status);
         if (res.status === 429) expect(errorOf(res.body).code).toBe('rate_limited');
-      }
-      expect(statuses).toEqual([200, 200, 200, 429]);
+        return res.status;
+      };
+      // Refused changes count too: the limit stands before validation.
+      const changes: number[] = [];
+      for (let i = 0; i < 4; i++) changes.push(await post('?dryRun=false', { weights: { v1: 101 } }));
+      expect(changes).toEqual([400, 400, 400, 429]);
+      const previews: number[] = [];
+      for (let i = 0; i < 16; i++) previews.push(await post('?dryRun=true', { weights: { v1: 10, v3: 90 } }));
+      expect(previews).toEqual([...Array<number>(15).fill(200), 429]);
       expect((await getJson(`${limited.url}/api/istio?namespace=bookinfo`)).status).toBe(200);
     } finally {
       await limited.close();

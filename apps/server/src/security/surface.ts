@@ -38,6 +38,6 @@ export function closedSurface(o: SurfaceOptions = {}): {
 } {
   return {
     host: hostCheck(hostRules(allowedHostEntries(o))),
-    api: [originCheck(publicOriginOf(o.publicUrl)), writeRateLimit(o.writesPerMinute), ...jsonBody()],
+    api: [originCheck(publicOriginOf(o.publicUrl)), ...writeRateLimit(o.writesPerMinute), ...jsonBody()],
   };
 }
