@@ -225,10 +225,15 @@ export async function editState(
   const state = new StateDir(stateDir);
   const snapshot = state.readSnapshot();
   if (!snapshot) throw new Error(`no saved state in ${stateDir}`);
-  const store = new KubeStore();
-  store.restore(snapshot);
-  await edit(store);
-  await state.writeSnapshot(store.snapshot());
+  const unlock = state.lock();
+  try {
+    const store = new KubeStore();
+    store.restore(snapshot);
+    await edit(store);
+    await state.writeSnapshot(store.snapshot());
+  } finally {
+    unlock();
+  }
 }
 
 /** One run of the servers; restart() replaces it with a new one on the same ports. */
@@ -252,13 +257,22 @@ interface Instance {
 async function startInstance(opts: MeshSimOptions, kubeconfig: string): Promise<Instance> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const state = opts.stateDir ? new StateDir(opts.stateDir) : undefined;
-  const { store, certs, tokens, serviceAccountTokens, restored } = await loadOrCreate(state, opts);
+  const unlock = state?.lock();
+  let loaded: Awaited<ReturnType<typeof loadOrCreate>>;
+  try {
+    loaded = await loadOrCreate(state, opts);
+  } catch (err) {
+    unlock?.();
+    throw err;
+  }
+  const { store, certs, tokens, serviceAccountTokens, restored } = loaded;
   if (restored)
     log(`mesh-sim: restored state from ${opts.stateDir ?? ''} at resourceVersion ${store.resourceVersion()}`);
   const stopControllers = startControllers(store);
   const persister = state ? persistStore(store, state, { log }) : undefined;
   const stopPersisting = async (): Promise<void> => {
     if (persister) await persister.stop();
+    unlock?.();
   };
 
   let api: Awaited<ReturnType<typeof startApiServer>>;

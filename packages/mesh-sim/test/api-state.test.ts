@@ -86,6 +86,22 @@ describe('mesh-sim --state-dir', () => {
 
     const first = await startCli(['--state-dir', stateDir, '--kubeconfig-out', kubeconfig]);
     const port = new URL(first.ready.apiServer).port;
+    // A second server on the same state would overwrite the first one's objects: refused.
+    const second0 = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', '--no-traffic', '--state-dir', stateDir],
+      {
+        cwd: PACKAGE_DIR,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.add(second0);
+    let refusal = '';
+    second0.stderr?.on('data', (d: Buffer) => (refusal += d.toString()));
+    expect(await new Promise((r) => second0.on('exit', r))).toBe(1);
+    expect(refusal).toContain(
+      `mesh-sim: cannot start: state dir ${stateDir} is in use by mesh-sim process ${first.proc.pid ?? ''}`,
+    );
     const applied = await k(['apply', '-f', '-'], VS_YAML);
     expect(applied.stderr).toBe('');
     expect(applied.stdout).toContain('virtualservice.networking.istio.io/reviews-state created');

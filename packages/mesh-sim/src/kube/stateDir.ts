@@ -7,7 +7,7 @@
  * Files are written whole to a temp file and renamed over the old one, so a crash mid-write
  * leaves the previous version, never half a file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -40,6 +40,15 @@ function atomicWriteSync(path: string, text: string, mode = 0o600): void {
   renameSync(tmp, path);
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class StateDir {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -58,7 +67,13 @@ export class StateDir {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
-    const parsed = schema.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`state file ${this.path(name)} is not valid: ${String(err)}`);
+    }
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new Error(`state file ${this.path(name)} is not valid: ${parsed.error.message}`);
     }
@@ -67,6 +82,26 @@ export class StateDir {
 
   write(name: string, value: unknown): void {
     atomicWriteSync(this.path(name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /**
+   * Claims the dir for this process: two servers writing one state would each overwrite the
+   * other's objects. A lock left by a process that no longer runs is taken over.
+   */
+  lock(): () => void {
+    const path = this.path('mesh-sim.pid');
+    const holder = Number(this.readText('mesh-sim.pid')?.trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+      throw new Error(`state dir ${this.dir} is in use by mesh-sim process ${holder}`);
+    }
+    atomicWriteSync(path, `${process.pid}\n`);
+    return () => {
+      try {
+        if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+      } catch {
+        // already gone
+      }
+    };
   }
 
   readText(name: string): string | undefined {
