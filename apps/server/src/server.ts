@@ -14,6 +14,7 @@ import { KubeReviews } from './kube/reviews';
 import { IstioWriter } from './kube/writer';
 import { PromClient } from './prom/client';
 import { PrometheusSource } from './prom/prometheusSource';
+import { SharedTelemetrySource } from './prom/sharedTelemetry';
 import type { TelemetrySource } from './prom/source';
 import { createLogger } from './logger';
 import { exposureProblem } from './security/exposure';
@@ -121,7 +122,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           `Prometheus circuit ${state}`,
         ),
     });
-    telemetry = new PrometheusSource(prom);
+    const source = new PrometheusSource(prom);
+    const bucketMs = prom.status().shareBucketMs;
+    const client = prom;
+    telemetry =
+      bucketMs > 0
+        ? new SharedTelemetrySource(source, bucketMs, (how, n) => client.noteSharedAbove(how, n))
+        : source;
   }
   if (!telemetry) logger.warn('no --prometheus-url: graphs will show configuration only');
 

@@ -103,6 +103,23 @@ describe('Prometheus faults', () => {
     }
   });
 
+  it('shares the queries of 20 users asking for the same graph at once', async () => {
+    const before = await status(direct);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => timedGraph(direct)));
+    expect(burst.every(({ graph }) => hasTraffic(graph))).toBe(true);
+    const after = await status(direct);
+    const sent = (after.prometheus?.queriesSent ?? 0) - (before.prometheus?.queriesSent ?? 0);
+    // One graph's 3 queries (6 if the burst straddles a 5 s bucket), not 60.
+    expect(sent).toBeLessThanOrEqual(6);
+    const saved = (s: ServerStatus) => (s.queryCache?.hits ?? 0) + (s.queryCache?.inFlightJoins ?? 0);
+    expect(saved(after) - saved(before)).toBeGreaterThanOrEqual(60 - sent);
+    expect(after.queryCache).toMatchObject({ enabled: true, bucketSeconds: 5 });
+    expect(after.queryCache?.hitRate).toBeGreaterThan(0.5);
+    report(
+      `20 users at once: ${sent} PromQL sent, hit rate ${((after.queryCache?.hitRate ?? 0) * 100).toFixed(0)} %`,
+    );
+  });
+
   it('Prometheus stopped: a configuration-only graph in under 2 s that says it is down, then fails fast', async () => {
     const pid = prom.pid();
     expect(pid).toBeGreaterThan(0);

@@ -77,6 +77,7 @@ export class PromClient {
   probesSent = 0;
   private readonly breaker: CircuitBreaker;
   private readonly shared?: SharedQueries<VectorSample[]>;
+  private readonly sharedAbove = { hits: 0, inFlightJoins: 0 };
 
   constructor(options: PromClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -131,13 +132,31 @@ export class PromClient {
       breaker: this.breaker.snapshot(),
       coalescing: this.shared !== undefined,
       shareBucketMs: this.shared?.bucketMs ?? 0,
-      sharing: this.shared?.stats() ?? { hits: 0, misses: 0, inFlightJoins: 0, hitRate: 0, entries: 0 },
+      sharing: this.sharing(),
     };
+  }
+
+  /**
+   * Counts queries answered by sharing above this client (a whole graph's telemetry shared by
+   * SharedTelemetrySource), so `sharing` tells every query saved, wherever it was saved.
+   */
+  noteSharedAbove(how: 'kept' | 'in_flight', queries: number): void {
+    if (how === 'kept') this.sharedAbove.hits += queries;
+    else this.sharedAbove.inFlightJoins += queries;
   }
 
   /** Stops the background probe. */
   stop(): void {
     this.breaker.stop();
+  }
+
+  /** In queries: answered from a kept answer, joined in flight, or sent (misses). */
+  private sharing(): SharedQueryStats {
+    const own = this.shared?.stats() ?? { hits: 0, misses: 0, inFlightJoins: 0, hitRate: 0, entries: 0 };
+    const hits = own.hits + this.sharedAbove.hits;
+    const inFlightJoins = own.inFlightJoins + this.sharedAbove.inFlightJoins;
+    const lookups = hits + inFlightJoins + own.misses;
+    return { ...own, hits, inFlightJoins, hitRate: lookups === 0 ? 0 : (hits + inFlightJoins) / lookups };
   }
 
   /** One POST to /api/v1/query; only the timeout stops it (shared answers outlive one caller). */

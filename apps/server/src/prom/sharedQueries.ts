@@ -72,6 +72,13 @@ export class SharedQueries<T> {
     return signal ? raceAbort(promise, signal) : promise;
   }
 
+  /** Whether `key` at `time` would be answered from a kept answer, an in-flight one, or neither. */
+  peek(key: string, time: number): 'kept' | 'in_flight' | undefined {
+    const entry = this.entries.get(`${time}\u0000${key}`);
+    if (!entry) return undefined;
+    return entry.settled ? 'kept' : 'in_flight';
+  }
+
   stats(): SharedQueryStats {
     const lookups = this.hits + this.misses + this.joins;
     return {

@@ -200,7 +200,11 @@ export const PrometheusState = z.object({
 });
 export type PrometheusState = z.infer<typeof PrometheusState>;
 
-/** Identical PromQL of one refresh bucket is sent once; this says how often that saved a query. */
+/**
+ * Identical PromQL of one refresh bucket is sent once (and a graph's whole telemetry is shared
+ * between users of the same namespaces); counted in queries: answered from a kept answer (hits),
+ * by joining one in flight, or sent (misses).
+ */
 export const QueryCacheState = z.object({
   enabled: z.boolean(),
   /** Width of the evaluation-time bucket callers share, in seconds. */
