@@ -41,16 +41,38 @@ const roleBinding = (
 });
 
 describe('RBAC evaluator', () => {
-  it('lets system:masters do anything, naming the cluster-admin binding and group', () => {
+  it('lets system:masters do anything before RBAC (no reason), even without the cluster-admin binding', () => {
+    const del = res('delete', 'networking.istio.io', 'virtualservices', { namespace: 'x', name: 'y' });
+    const root = user('root', ['system:masters', 'system:authenticated']);
+    expect(authorize(source(), root, del)).toEqual({ allowed: true, reason: '' });
+    const empty: RbacSource = {
+      clusterRoles: () => [],
+      clusterRoleBindings: () => [],
+      roles: () => [],
+      roleBindings: () => [],
+    };
+    expect(authorize(empty, root, del).allowed).toBe(true);
+  });
+
+  it('names the binding, role and subject that allowed a request', () => {
+    const src = source([
+      {
+        apiVersion: RBAC,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'ops-admins' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'Group', name: 'ops' }],
+      },
+    ]);
     const d = authorize(
-      source(),
-      user('root', ['system:masters', 'system:authenticated']),
+      src,
+      user('olga', ['ops', 'system:authenticated']),
       res('delete', 'networking.istio.io', 'virtualservices', { namespace: 'x', name: 'y' }),
     );
     expect(d).toEqual({
       allowed: true,
       reason:
-        'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"',
+        'RBAC: allowed by ClusterRoleBinding "ops-admins" of ClusterRole "cluster-admin" to Group "ops"',
     });
   });
 
