@@ -1,7 +1,8 @@
 /**
  * The ways Sextant is shipped: the Dockerfile, docker-compose.yml (no Docker engine runs here,
  * so its shape is checked and its commands are cross-checked against each other), and
- * deploy/sextant.yaml, which is also applied to mesh-sim with the real kubectl.
+ * deploy/ (a kustomize base and its sign-in overlays, rendered with `kubectl kustomize`), each
+ * also applied to mesh-sim with the real kubectl.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { ADDONS } from '../src/dashboard';
 import { loadKubeConfig } from '../src/kube/config';
 import { resolvePod } from '../src/kube/portForward';
 import { RESOURCES } from '../src/kube/resources';
+import { exposureProblem } from '../src/security/exposure';
 import { waitFor } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -116,6 +118,8 @@ describe('docker-compose.yml', () => {
     expect(serve[0]).toBe('serve');
     expect(flag(serve, 'kubeconfig')).toBe(kubeconfig);
     expect(flag(serve, 'host')).toBe('0.0.0.0');
+    // Anonymous on 0.0.0.0 must say it means it, or the server refuses to start.
+    expect(serve).toContain('--allow-anonymous-writes');
     // Both mount the volume the kubeconfig lives on.
     const dir = (kubeconfig ?? '').replace(/\/[^/]+$/, '');
     for (const s of [sim, sextant]) expect(strings(s.volumes, 'volumes')).toContain(`shared:${dir}`);
@@ -294,8 +298,8 @@ describe('docker-compose.yml commands, run without Docker', () => {
   });
 });
 
-describe('deploy/sextant.yaml', () => {
-  const docs = YAML.parseAllDocuments(read('deploy/sextant.yaml')).map((d) => obj(d.toJS(), 'document'));
+describe('deploy/base/sextant.yaml', () => {
+  const docs = YAML.parseAllDocuments(read('deploy/base/sextant.yaml')).map((d) => obj(d.toJS(), 'document'));
   const ofKind = (kind: string): Obj => {
     const found = docs.filter((d) => d.kind === kind);
     expect(found, kind).toHaveLength(1);
@@ -389,7 +393,7 @@ describe('deploy/sextant.yaml', () => {
   });
 });
 
-describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
+describe('deploy/base applied to mesh-sim with kubectl', () => {
   let sim: MeshSim;
   const cacheDir = mkdtempSync(join(tmpdir(), 'sextant-packaging-test-'));
 
@@ -413,10 +417,10 @@ describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
     ]);
 
   it('is accepted, and its pod runs where `sextant dashboard sextant` finds it', async () => {
-    const file = join(ROOT, 'deploy/sextant.yaml');
-    const dry = await kubectl(['apply', '--dry-run=server', '-f', file]);
+    const base = join(ROOT, 'deploy/base');
+    const dry = await kubectl(['apply', '--dry-run=server', '-k', base]);
     expect(dry.code, dry.out).toBe(0);
-    const applied = await kubectl(['apply', '-f', file]);
+    const applied = await kubectl(['apply', '-k', base]);
     expect(applied.code, applied.out).toBe(0);
     for (const what of [
       'serviceaccount/sextant',
@@ -427,7 +431,7 @@ describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
     ])
       expect(applied.out).toContain(`${what} created`);
     // Applying again changes nothing: the manifests round-trip through the API unchanged.
-    const again = await kubectl(['apply', '-f', file]);
+    const again = await kubectl(['apply', '-k', base]);
     expect(again.code, again.out).toBe(0);
     expect(again.out).not.toContain('configured');
 
@@ -447,4 +451,145 @@ describe('deploy/sextant.yaml applied to mesh-sim with kubectl', () => {
     expect(endpoints.code, endpoints.out).toBe(0);
     expect(endpoints.out).toContain(pod.name);
   });
+
+  it('takes each overlay on top: the service account loses its writes, and may impersonate only for header', async () => {
+    const as = ['--as=system:serviceaccount:istio-system:sextant'];
+    const can = async (...args: string[]) => (await kubectl(['auth', 'can-i', ...args, ...as])).out.trim();
+    expect(await can('create', 'virtualservices.networking.istio.io', '-n', 'bookinfo')).toBe('yes');
+
+    // The openid overlay reads its issuer and client from a Secret the operator creates first.
+    const secret = await kubectl([
+      '-n',
+      'istio-system',
+      'create',
+      'secret',
+      'generic',
+      'sextant-oidc',
+      '--from-literal=issuer-url=https://sso.example.com/realms/k8s',
+      '--from-literal=client-id=sextant',
+    ]);
+    expect(secret.code, secret.out).toBe(0);
+
+    for (const overlay of OVERLAYS) {
+      const dir = join(ROOT, 'deploy/overlays', overlay);
+      const dry = await kubectl(['apply', '--dry-run=server', '-k', dir]);
+      expect(dry.code, `${overlay}: ${dry.out}`).toBe(0);
+      const applied = await kubectl(['apply', '-k', dir]);
+      expect(applied.code, `${overlay}: ${applied.out}`).toBe(0);
+      expect(applied.out, overlay).toContain('deployment.apps/sextant configured');
+
+      const deployment = obj(
+        JSON.parse((await kubectl(['-n', 'istio-system', 'get', 'deployment', 'sextant', '-o', 'json'])).out),
+        'deployment',
+      );
+      expect(JSON.stringify(deployment)).toContain(`--auth=${overlay}`);
+      expect(await can('create', 'virtualservices.networking.istio.io', '-n', 'bookinfo'), overlay).toBe(
+        'no',
+      );
+      expect(await can('update', 'destinationrules.networking.istio.io', '-n', 'bookinfo'), overlay).toBe(
+        'no',
+      );
+      expect(await can('list', 'virtualservices.networking.istio.io', '--all-namespaces'), overlay).toBe(
+        'yes',
+      );
+      const impersonates = overlay === 'header' ? 'yes' : 'no';
+      expect(await can('impersonate', 'users'), overlay).toBe(impersonates);
+      expect(await can('impersonate', 'groups'), overlay).toBe(impersonates);
+      expect(await can('impersonate', 'serviceaccounts'), overlay).toBe('no');
+    }
+  });
+});
+
+const OVERLAYS = ['token', 'openid', 'header'] as const;
+
+/** `kubectl kustomize <dir>`, parsed. */
+async function render(dir: string): Promise<Obj[]> {
+  const out = await run('kubectl', ['kustomize', join(ROOT, dir)]);
+  expect(out.code, out.out).toBe(0);
+  return YAML.parseAllDocuments(out.out).map((d) => obj(d.toJS(), `${dir} document`));
+}
+
+describe('deploy/ as a kustomize base with sign-in overlays', () => {
+  const containerOf = (docs: Obj[]): Obj => {
+    const deployment = docs.find((d) => d.kind === 'Deployment') ?? {};
+    const pod = obj(obj(obj(deployment.spec, 'spec').template, 'template').spec, 'pod spec');
+    return obj(list(pod.containers, 'containers')[0], 'container');
+  };
+  const rulesOf = (docs: Obj[], name: string): Obj[] =>
+    list(
+      docs.find((d) => d.kind === 'ClusterRole' && obj(d.metadata, 'metadata').name === name)?.rules,
+      name,
+    ).map((r) => obj(r, 'rule'));
+  const exposure = (args: string[]) =>
+    exposureProblem({
+      host: flag(args, 'host') ?? '127.0.0.1',
+      auth: flag(args, 'auth') ?? 'anonymous',
+      readOnly: args.includes('--read-only'),
+      allowAnonymousWrites: args.includes('--allow-anonymous-writes'),
+    });
+
+  it('base: read-only and anonymous, answering to the Service names', async () => {
+    const args = strings(containerOf(await render('deploy/base')).args, 'args');
+    expect(args).toContain('--read-only');
+    expect(flag(args, 'auth') ?? 'anonymous').toBe('anonymous');
+    expect(exposure(args)).toBeUndefined();
+    expect(flag(args, 'allowed-hosts')?.split(',')).toEqual([
+      'sextant.istio-system',
+      'sextant.istio-system.svc',
+      'sextant.istio-system.svc.cluster.local',
+    ]);
+  });
+
+  it.each(OVERLAYS)(
+    '%s: signs people in, writes as them, its service account writes nothing',
+    async (overlay) => {
+      const docs = await render(`deploy/overlays/${overlay}`);
+      const container = containerOf(docs);
+      const args = strings(container.args, 'args');
+      expect(args[0]).toBe('serve');
+      expect(flag(args, 'auth')).toBe(overlay);
+      expect(args).not.toContain('--read-only');
+      // The server would refuse to start on 0.0.0.0 otherwise; signed-in writes are allowed.
+      expect(flag(args, 'host')).toBe('0.0.0.0');
+      expect(exposure(args)).toBeUndefined();
+      // Every $(VAR) the kubelet expands in the arguments is defined in the container's env.
+      const env = list(container.env ?? [], 'env').map((e) => obj(e, 'env var'));
+      const names = env.map((e) => String(e.name));
+      for (const ref of args.join(' ').match(/\$\(([A-Z_]+)\)/g) ?? [])
+        expect(names).toContain(ref.slice(2, -1));
+      for (const rule of rulesOf(docs, 'sextant')) {
+        const verbs = strings(rule.verbs, 'verbs');
+        const groups = strings(rule.apiGroups, 'apiGroups');
+        if (groups.includes('authorization.k8s.io')) expect(verbs).toEqual(['create']);
+        else expect(verbs.sort()).toEqual(['get', 'list', 'watch']);
+      }
+      const impersonation = docs.filter((d) => obj(d.metadata, 'metadata').name === 'sextant-impersonate');
+      if (overlay === 'header') {
+        expect(flag(args, 'auth-header-user')).toBe('X-Forwarded-User');
+        expect(flag(args, 'auth-header-groups')).toBe('X-Forwarded-Groups');
+        expect(impersonation.map((d) => d.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+        expect(rulesOf(docs, 'sextant-impersonate')).toEqual([
+          { apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] },
+        ]);
+      } else expect(impersonation).toEqual([]);
+      if (overlay === 'openid') {
+        const fromSecret = (n: string) =>
+          obj(obj(env.find((e) => e.name === n)?.valueFrom, n).secretKeyRef, n);
+        expect(fromSecret('SEXTANT_OIDC_ISSUER_URL')).toMatchObject({
+          name: 'sextant-oidc',
+          key: 'issuer-url',
+        });
+        expect(fromSecret('SEXTANT_OIDC_CLIENT_ID')).toMatchObject({
+          name: 'sextant-oidc',
+          key: 'client-id',
+        });
+        expect(fromSecret('SEXTANT_OIDC_CLIENT_SECRET')).toMatchObject({
+          name: 'sextant-oidc',
+          key: 'client-secret',
+        });
+        // The secret never appears on the command line, where `ps` and the pod spec would show it.
+        expect(args.some((a) => a.startsWith('--oidc-client-secret'))).toBe(false);
+      }
+    },
+  );
 });

@@ -15,7 +15,7 @@ export interface Addon {
 }
 
 export const ADDONS: Record<AddonName, Addon> = {
-  // deploy/sextant.yaml
+  // deploy/base/sextant.yaml
   sextant: { labels: { app: 'sextant' }, port: 20001, path: '' },
   prometheus: { labels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090, path: '' },
   grafana: { labels: { 'app.kubernetes.io/name': 'grafana' }, port: 3000, path: '' },
