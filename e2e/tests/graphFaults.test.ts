@@ -105,4 +105,37 @@ describe('a fault in the graph', () => {
     await graph.waitForGraph(8);
     await page.screenshot({ path: join(RESULTS_DIR, 'graph-fault-dark.png') });
   });
+
+  it('shows TCP bytes both ways with a throughput label, and gRPC statuses (boutique)', async () => {
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    await graph.goto('?namespaces=boutique&graphType=service&view=table&refresh=10s');
+    const tcp = graph.edgeRow('cartservice', 'redis-cart');
+    await tcp.first().waitFor({ timeout: 90_000 });
+    expect((await tcp.first().getByRole('cell').allInnerTexts())[1]).toBe('tcp');
+    await page.getByRole('button', { name: 'cartservice → redis-cart', exact: true }).first().click();
+    const panel = graph.details('cartservice → redis-cart');
+    await panel.waitFor();
+    expect(await graph.figure(panel, 'Sent \\(to destination\\)')).toMatch(/B\/s$/);
+    expect(await graph.figure(panel, 'Received \\(from destination\\)')).toMatch(/B\/s$/);
+    await page.screenshot({ path: join(RESULTS_DIR, 'graph-tcp-panel-light.png') });
+
+    const grpc = graph.edgesTable
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'grpc', exact: true }) });
+    await grpc.first().waitFor({ timeout: 30_000 });
+    await grpc.first().getByRole('button').first().click();
+    const statuses = page.getByRole('table', { name: 'gRPC statuses' });
+    await statuses.waitFor();
+    expect(await statuses.innerText()).toContain('OK');
+
+    await graph.page.getByLabel('Edge labels').selectOption({ label: 'Throughput (TCP bytes/s)' });
+    await waitFor(() => graph.searchParam('edgeLabels') === 'throughput', {
+      timeoutMs: 5_000,
+      what: 'edgeLabels in the URL',
+    });
+    await graph.showGraph();
+    await graph.waitForGraph(3);
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await page.screenshot({ path: join(RESULTS_DIR, 'graph-tcp-throughput-dark.png') });
+  });
 });

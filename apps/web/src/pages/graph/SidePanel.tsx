@@ -94,12 +94,15 @@ function Breakdown({
   rates,
   what,
   explain,
+  classOf = codeClass,
 }: {
   title: string;
   rates: Record<string, number> | undefined;
   what: string;
   /** Words for a key (an Envoy flag's meaning, a gRPC status name); a column when given. */
   explain?: (key: string) => string;
+  /** Colour class of a key; HTTP codes by default (`0` there is no response, for gRPC it is OK). */
+  classOf?: (key: string) => string;
 }) {
   const entries = Object.entries(rates ?? {}).filter(([, rps]) => rps > 0);
   if (entries.length === 0) return null;
@@ -124,7 +127,7 @@ function Breakdown({
         {entries.map(([key, rps]) => (
           <tr key={key}>
             <td>
-              <span className={`code code--${codeClass(key)}`}>{key === '-' ? '– (none)' : key}</span>
+              <span className={`code code--${classOf(key)}`}>{key === '-' ? '– (none)' : key}</span>
             </td>
             {explain ? <td className="small">{explain(key)}</td> : null}
             <td className="num">{formatRate(rps)}</td>
@@ -401,6 +404,7 @@ function EdgeDetails({
         rates={edge.byGrpcStatus}
         what="Status"
         explain={(status) => GRPC_STATUS_NAMES[status] ?? 'unknown status'}
+        classOf={(status) => (status === '0' ? 'ok' : 'bad')}
       />
       {edge.destinationView ? <DestinationView view={edge.destinationView} /> : null}
       <Section title="Ends">
