@@ -12,9 +12,6 @@ import {
 import type { MeshConfig, ServiceInfo, WorkloadInfo } from './types';
 import { findingsOf, validateMeshConfig, validateWorkload } from './validations';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** `findings`: validateMeshConfig(config), passed in so a list validates the mesh once. */
 export function serviceSummary(
   config: MeshConfig,
@@ -28,12 +25,8 @@ export function serviceSummary(
   const drs = destinationRulesFor(config, s.name, s.namespace);
   const subsets: ServiceSummary['subsets'] = [];
   for (const dr of drs) {
-    for (const sub of Array.isArray(dr.spec?.subsets) ? dr.spec.subsets : []) {
-      if (!isRecord(sub) || typeof sub.name !== 'string') continue;
-      const labels: Record<string, string> = {};
-      if (isRecord(sub.labels))
-        for (const [k, v] of Object.entries(sub.labels)) if (typeof v === 'string') labels[k] = v;
-      subsets.push({ name: sub.name, labels, destinationRule: dr.metadata.name });
+    for (const sub of dr.spec?.subsets ?? []) {
+      subsets.push({ name: sub.name, labels: sub.labels ?? {}, destinationRule: dr.metadata.name });
     }
   }
   const istioConfig = [...vss, ...drs, ...serviceEntriesFor(config, s.name, s.namespace)].map(refOf);

@@ -1,21 +1,28 @@
-import { defaultHttpRoute, hostNamesService, type Badge, type ConfigRef } from '@sextant/shared';
-import { hostMatches, resolveHost, selectorMatches, serviceFqdn } from './hosts';
-import type { IstioObject, MeshConfig, ServiceInfo } from './types';
+import { defaultHttpRoute, hostNamesService, resolveHost, type Badge, type ConfigRef } from '@sextant/shared';
+import type {
+  AuthorizationPolicy,
+  DestinationRule,
+  Gateway,
+  L4Route,
+  HttpRoute,
+  PeerAuthentication,
+  RequestAuthentication,
+  ServiceEntry,
+  Sidecar,
+  TrafficPolicy,
+  VirtualService,
+} from '@sextant/shared';
+import { hostMatches, selectorMatches, serviceFqdn } from './hosts';
+import type { MeshConfig, ServiceInfo } from './types';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const asRecords = (v: unknown): Record<string, unknown>[] => asArray(v).filter(isRecord);
-const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const asStringMap = (v: unknown): Record<string, string> | undefined => {
-  if (!isRecord(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-};
+/** Kind, namespace and name: all a reference to an Istio object needs. */
+interface ObjectIdentity {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
 
-const nsOf = (o: IstioObject): string => o.metadata.namespace ?? 'default';
-export const refOf = (o: IstioObject): ConfigRef => ({
+const nsOf = (o: ObjectIdentity): string => o.metadata.namespace ?? 'default';
+export const refOf = (o: ObjectIdentity): ConfigRef => ({
   kind: o.kind,
   namespace: nsOf(o),
   name: o.metadata.name,
@@ -26,61 +33,66 @@ export const refOf = (o: IstioObject): ConfigRef => ({
  * Wildcard hosts (`*`, `*.example.com`) are left out: they are a gateway's catch-all routing
  * (bookinfo-gateway's `hosts: ["*"]`), not rules about this service.
  */
-export function virtualServicesFor(config: MeshConfig, service: string, namespace: string): IstioObject[] {
+export function virtualServicesFor(config: MeshConfig, service: string, namespace: string): VirtualService[] {
   const svc = { name: service, namespace };
   return config.virtualServices.filter((vs) =>
-    asArray(vs.spec?.hosts).some((h) => typeof h === 'string' && hostNamesService(h, nsOf(vs), svc)),
+    (vs.spec?.hosts ?? []).some((h) => hostNamesService(h, nsOf(vs), svc)),
   );
 }
 
 /** DestinationRules whose `host` covers the service; one in the service's own namespace first. */
-export function destinationRulesFor(config: MeshConfig, service: string, namespace: string): IstioObject[] {
+export function destinationRulesFor(
+  config: MeshConfig,
+  service: string,
+  namespace: string,
+): DestinationRule[] {
   const fqdn = serviceFqdn(service, namespace);
   return config.destinationRules
     .filter((dr) => {
-      const host = asString(dr.spec?.host);
+      const host = dr.spec?.host;
       return host !== undefined && hostMatches(resolveHost(host, nsOf(dr)), fqdn);
     })
     .sort((a, b) => Number(nsOf(b) === namespace) - Number(nsOf(a) === namespace));
 }
 
 /** ServiceEntries that declare `host` (a ServiceEntry host or a Kubernetes service FQDN). */
-export function serviceEntriesFor(config: MeshConfig, host: string, namespace: string): IstioObject[] {
+export function serviceEntriesFor(config: MeshConfig, host: string, namespace: string): ServiceEntry[] {
   const fqdn = resolveHost(host, namespace);
-  return config.serviceEntries.filter((se) =>
-    asArray(se.spec?.hosts).some((h) => typeof h === 'string' && hostMatches(h, fqdn)),
-  );
+  return config.serviceEntries.filter((se) => (se.spec?.hosts ?? []).some((h) => hostMatches(h, fqdn)));
 }
 
-const hasTrafficPolicyCB = (policy: unknown): boolean =>
-  isRecord(policy) &&
-  (isRecord(policy.connectionPool) ||
-    isRecord(policy.outlierDetection) ||
-    asRecords(policy.portLevelSettings).some(
-      (p) => isRecord(p.connectionPool) || isRecord(p.outlierDetection),
+const hasTrafficPolicyCB = (policy: TrafficPolicy | undefined): boolean =>
+  policy !== undefined &&
+  (policy.connectionPool !== undefined ||
+    policy.outlierDetection !== undefined ||
+    (policy.portLevelSettings ?? []).some(
+      (p) => p.connectionPool !== undefined || p.outlierDetection !== undefined,
     ));
 
 /** Badges a service node carries because of VirtualServices and DestinationRules on it. */
-export function serviceBadges(virtualServices: IstioObject[], destinationRules: IstioObject[]): Badge[] {
+export function serviceBadges(
+  virtualServices: VirtualService[],
+  destinationRules: DestinationRule[],
+): Badge[] {
   const badges = new Set<Badge>();
   if (virtualServices.length > 0) badges.add('VS');
   for (const vs of virtualServices) {
     const spec = vs.spec ?? {};
-    for (const route of asRecords(spec.http)) {
-      if (asRecords(route.route).length > 1) badges.add('TS');
-      if (isRecord(route.fault)) badges.add('FI');
-      if (route.timeout !== undefined || isRecord(route.retries)) badges.add('TO');
-      if (isRecord(route.mirror) || asRecords(route.mirrors).length > 0) badges.add('MI');
+    for (const route of spec.http ?? []) {
+      if ((route.route ?? []).length > 1) badges.add('TS');
+      if (route.fault) badges.add('FI');
+      if (route.timeout !== undefined || route.retries) badges.add('TO');
+      if (route.mirror || (route.mirrors ?? []).length > 0) badges.add('MI');
     }
-    for (const route of [...asRecords(spec.tcp), ...asRecords(spec.tls)]) {
-      if (asRecords(route.route).length > 1) badges.add('TS');
+    for (const route of [...(spec.tcp ?? []), ...(spec.tls ?? [])]) {
+      if ((route.route ?? []).length > 1) badges.add('TS');
     }
   }
   for (const dr of destinationRules) {
     const spec = dr.spec ?? {};
     if (
       hasTrafficPolicyCB(spec.trafficPolicy) ||
-      asRecords(spec.subsets).some((s) => hasTrafficPolicyCB(s.trafficPolicy))
+      (spec.subsets ?? []).some((s) => hasTrafficPolicyCB(s.trafficPolicy))
     ) {
       badges.add('CB');
     }
@@ -89,9 +101,12 @@ export function serviceBadges(virtualServices: IstioObject[], destinationRules: 
 }
 
 /** Gateways whose `selector` picks pods with these labels. */
-export function gatewaysSelecting(config: MeshConfig, labels: Record<string, string>): IstioObject[] {
-  return config.gateways.filter((gw) => selectorMatches(asStringMap(gw.spec?.selector), labels));
+export function gatewaysSelecting(config: MeshConfig, labels: Record<string, string>): Gateway[] {
+  return config.gateways.filter((gw) => selectorMatches(gw.spec?.selector, labels));
 }
+
+/** A PeerAuthentication, AuthorizationPolicy, RequestAuthentication or Sidecar. */
+export type WorkloadPolicy = PeerAuthentication | AuthorizationPolicy | RequestAuthentication | Sidecar;
 
 /**
  * Security and proxy objects that apply to pods with these labels in `namespace`: those selecting
@@ -101,19 +116,15 @@ export function workloadPolicies(
   config: MeshConfig,
   namespace: string,
   labels: Record<string, string>,
-): IstioObject[] {
-  const applies = (o: IstioObject, selectorField: 'selector' | 'workloadSelector'): boolean => {
-    if (nsOf(o) !== namespace) return false;
-    const sel = o.spec?.[selectorField];
-    if (!isRecord(sel)) return true;
-    const match = asStringMap(selectorField === 'selector' ? sel.matchLabels : sel.labels);
-    return match === undefined || Object.keys(match).length === 0 || selectorMatches(match, labels);
-  };
+): WorkloadPolicy[] {
+  const applies = (o: WorkloadPolicy, match: Record<string, string> | undefined): boolean =>
+    nsOf(o) === namespace &&
+    (match === undefined || Object.keys(match).length === 0 || selectorMatches(match, labels));
   return [
-    ...config.peerAuthentications.filter((o) => applies(o, 'selector')),
-    ...config.authorizationPolicies.filter((o) => applies(o, 'selector')),
-    ...config.requestAuthentications.filter((o) => applies(o, 'selector')),
-    ...config.sidecars.filter((o) => applies(o, 'workloadSelector')),
+    ...config.peerAuthentications.filter((o) => applies(o, o.spec?.selector?.matchLabels)),
+    ...config.authorizationPolicies.filter((o) => applies(o, o.spec?.selector?.matchLabels)),
+    ...config.requestAuthentications.filter((o) => applies(o, o.spec?.selector?.matchLabels)),
+    ...config.sidecars.filter((o) => applies(o, o.spec?.workloadSelector?.labels)),
   ];
 }
 
@@ -136,29 +147,21 @@ export interface ConfiguredDestination {
 export function configuredDestinations(config: MeshConfig, service: ServiceInfo): ConfiguredDestination[] {
   const drs = destinationRulesFor(config, service.name, service.namespace);
   for (const vs of virtualServicesFor(config, service.name, service.namespace)) {
-    const spec = vs.spec ?? {};
-    const route =
-      asRecords(spec.http).length > 0 ? defaultHttpRoute(vs, service)?.route : asRecords(spec.tcp)[0];
+    const http = vs.spec?.http ?? [];
+    const route: HttpRoute | L4Route | undefined =
+      http.length > 0 ? defaultHttpRoute(vs, service)?.route : vs.spec?.tcp?.[0];
     if (!route) continue;
-    const dests = asRecords(route.route);
+    const dests = route.route ?? [];
     const out: ConfiguredDestination[] = [];
-    for (const d of dests) {
-      const dest = isRecord(d.destination) ? d.destination : {};
-      const host = asString(dest.host);
-      if (host === undefined || !hostNamesService(host, nsOf(vs), service)) continue;
-      const subset = asString(dest.subset);
-      const weight = typeof d.weight === 'number' ? d.weight : dests.length === 1 ? 100 : 0;
+    for (const { destination, weight } of dests) {
+      if (!hostNamesService(destination.host, nsOf(vs), service)) continue;
+      const subset = destination.subset;
       let subsetLabels: Record<string, string> | null = subset === undefined ? {} : null;
       if (subset !== undefined) {
-        for (const dr of drs) {
-          const s = asRecords(dr.spec?.subsets).find((x) => x.name === subset);
-          if (s) {
-            subsetLabels = asStringMap(s.labels) ?? {};
-            break;
-          }
-        }
+        const defined = drs.flatMap((dr) => dr.spec?.subsets ?? []).find((s) => s.name === subset);
+        if (defined) subsetLabels = defined.labels ?? {};
       }
-      out.push({ subset, subsetLabels, weight });
+      out.push({ subset, subsetLabels, weight: weight ?? (dests.length === 1 ? 100 : 0) });
     }
     if (out.length > 0) return out;
   }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import {
+  parseIstioObject,
   DestinationPolicyRequest,
   NoBody,
   PeerAuthenticationRequest,
@@ -18,6 +19,10 @@ import {
 } from '@sextant/shared';
 import type {
   DestinationPolicy,
+  DestinationRule,
+  IstioKind,
+  IstioKindMap,
+  VirtualService,
   HistoryEntry,
   ObjectChange,
   RequestRule,
@@ -40,6 +45,7 @@ import { planDestinationPolicy } from '../mesh/routing/destinationPolicy';
 import { planPeerAuthentication } from '../mesh/routing/peerAuthentication';
 import { planRequestRouting } from '../mesh/routing/requestRouting';
 import { planRoutePolicy } from '../mesh/routing/routePolicy';
+import { schemaFindings } from '../mesh/validations';
 import type { IstioObject, K8sObject, ServiceInfo } from '../mesh/types';
 import { viewerOf } from '../auth/viewer';
 import type { AppDeps, ConfigWriter } from './deps';
@@ -76,20 +82,46 @@ export function refuseIfReadOnly(deps: AppDeps): void {
     );
 }
 
+const KIND_OF = {
+  virtualservices: 'VirtualService',
+  destinationrules: 'DestinationRule',
+  peerauthentications: 'PeerAuthentication',
+} as const satisfies Record<RoutingResource, IstioKind>;
+/** The typed object a routing resource holds. */
+export type RoutingObject<R extends RoutingResource> = IstioKindMap[(typeof KIND_OF)[R]];
+
+/**
+ * The live object typed by its schema; 422 when a field has the wrong type, because a plan built
+ * on a misread object could drop or mangle what the person wrote.
+ */
+function typedLive<R extends RoutingResource>(resource: R, o: K8sObject): RoutingObject<R> {
+  const kind = KIND_OF[resource];
+  const parsed = parseIstioObject(kind, o);
+  if (parsed.ok) return parsed.object as RoutingObject<R>;
+  const fields = parsed.unreadable.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  throw new HttpError(
+    422,
+    'invalid',
+    `${kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} has fields Sextant cannot read (${fields}). Fix them in the YAML editor, then try again.`,
+    { validations: schemaFindings(parsed.unreadable) },
+  );
+}
+
 /** Reads the live object (not the cache), so a plan is never built on a lagging copy. */
-export async function readLive(
+export async function readLive<R extends RoutingResource>(
   writer: ConfigWriter,
-  resource: RoutingResource,
+  resource: R,
   namespace: string,
   name: string,
-): Promise<IstioObject | null> {
+): Promise<RoutingObject<R> | null> {
+  let o: K8sObject;
   try {
-    const def = routingDef(resource);
-    return toIstio(await writer.get(def, namespace, name), def.kind);
+    o = await writer.get(routingDef(resource), namespace, name);
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) return null;
     throw err;
   }
+  return typedLive(resource, o);
 }
 
 /** A 409 that carries the object as it is now, so the form can show what changed. */
@@ -287,19 +319,14 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
   });
 
   /** A policy kept in one object of the service: parse, validate, plan on the live object, apply. */
-  const policyEndpoint = <P>(
+  const policyEndpoint = <P, T extends VirtualService | DestinationRule>(
     kind: 'route-policy' | 'destination-policy',
     parse: (body: unknown) => { policy: P; resourceVersion?: string },
     validate: (policy: P) => { message: string }[],
     resource: 'virtualservices' | 'destinationrules',
-    plan: (
-      service: ServiceInfo,
-      current: IstioObject | undefined,
-      policy: P,
-    ) => {
-      before: IstioObject | null;
-      after: IstioObject;
-    },
+    /** The live object the policy lives in, out of the service's routing objects. */
+    pick: (routing: { vs: VirtualService | null; dr: DestinationRule | null }) => T | null,
+    plan: (service: ServiceInfo, current: T | undefined, policy: P) => { before: T | null; after: T },
     describe: (policy: P) => string,
   ) =>
     router.post(`/namespaces/:ns/services/:svc/${kind}`, async (req, res) => {
@@ -310,7 +337,7 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
       const issues = validate(body.policy);
       if (issues.length > 0) throw issuesError(400, issues);
       const { service, writer, vs, dr } = await loadRouting(deps, req, ns, svc);
-      const current = resource === 'virtualservices' ? vs : dr;
+      const current = pick({ vs, dr });
       checkResourceVersion(body.resourceVersion, current, ns, routingDef(resource).kind);
       const planned = plan(service, current ?? undefined, body.policy);
       const step = { resource, name: planned.after.metadata.name, ...planned };
@@ -326,6 +353,7 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     (b) => RoutePolicyRequest.parse(b),
     validateRoutePolicy,
     'virtualservices',
+    (r) => r.vs,
     (service, virtualService, policy) => planRoutePolicy({ service, virtualService, policy }),
     describePolicy,
   );
@@ -334,6 +362,7 @@ export function trafficShiftRouter(deps: AppDeps, history: ChangeHistory): Route
     (b) => DestinationPolicyRequest.parse(b),
     validateDestinationPolicy,
     'destinationrules',
+    (r) => r.dr,
     (service, destinationRule, policy) => planDestinationPolicy({ service, destinationRule, policy }),
     describeDestinationPolicy,
   );

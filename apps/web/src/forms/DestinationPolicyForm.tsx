@@ -1,6 +1,7 @@
 import {
   LOAD_BALANCERS,
   TLS_MODES,
+  asIstioObject,
   fromTrafficPolicy,
   validateDestinationPolicy,
   type DestinationPolicy,
@@ -81,11 +82,8 @@ const SPEC: PolicyFormSpec<DestinationPolicyFields, DestinationPolicy> = {
       ],
     },
   ],
-  read: (dr) => {
-    const spec =
-      dr && typeof dr.spec === 'object' && dr.spec !== null ? (dr.spec as Record<string, unknown>) : {};
-    return fieldsFromDestinationPolicy(fromTrafficPolicy(spec.trafficPolicy));
-  },
+  read: (dr) =>
+    fieldsFromDestinationPolicy(fromTrafficPolicy(asIstioObject('DestinationRule', dr)?.spec?.trafficPolicy)),
   toPolicy: destinationPolicyFromFields,
   validate: validateDestinationPolicy,
   applyLabel: 'Apply traffic policy',

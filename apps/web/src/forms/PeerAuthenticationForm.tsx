@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
+  asIstioObject,
   MTLS_MODES,
   peerAuthenticationName,
   validatePeerAuthentication,
@@ -28,8 +29,8 @@ import './requestRouting.css';
 const TITLE = 'mTLS for this workload or namespace';
 
 const modeOf = (pa: KubeObjectJson | null): MtlsMode | '' => {
-  const mtls = (pa?.spec as { mtls?: { mode?: unknown } } | undefined)?.mtls;
-  return MTLS_MODES.find((m) => m === mtls?.mode) ?? '';
+  const mode = asIstioObject('PeerAuthentication', pa)?.spec?.mtls?.mode;
+  return MTLS_MODES.find((m) => m === mode) ?? '';
 };
 
 /**

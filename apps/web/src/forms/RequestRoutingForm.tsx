@@ -1,6 +1,11 @@
 import { useId, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { validateRequestRouting, type KubeObjectJson, type RequestRule } from '@sextant/shared';
+import {
+  asIstioObject,
+  validateRequestRouting,
+  type KubeObjectJson,
+  type RequestRule,
+} from '@sextant/shared';
 import { istioObjectQuery, serviceQuery, useRoutingChange, useRoutingPreview } from '../api/routing';
 import {
   ChangePreview,
@@ -26,16 +31,8 @@ import './requestRouting.css';
 
 const TITLE = 'Request routing';
 
-const subsetsOf = (dr: KubeObjectJson | undefined): string[] => {
-  const subsets = (dr?.spec as { subsets?: unknown } | undefined)?.subsets;
-  return Array.isArray(subsets)
-    ? subsets.flatMap((s: unknown) =>
-        typeof s === 'object' && s !== null && typeof (s as { name?: unknown }).name === 'string'
-          ? [(s as { name: string }).name]
-          : [],
-      )
-    : [];
-};
+const subsetsOf = (dr: KubeObjectJson | undefined): string[] =>
+  (asIstioObject('DestinationRule', dr)?.spec?.subsets ?? []).map((s) => s.name);
 
 /**
  * Ordered rules (header, URI, method matches) that send matching requests to a subset or a

@@ -1,4 +1,10 @@
-import { catchAllRoute, fromIstioRoute, validateRoutePolicy, type RoutePolicy } from '@sextant/shared';
+import {
+  asIstioObject,
+  catchAllRoute,
+  fromIstioRoute,
+  validateRoutePolicy,
+  type RoutePolicy,
+} from '@sextant/shared';
 import { PolicyForm, type PolicyFormSpec } from './PolicyForm';
 import { fieldsFromPolicy, policyFromFields, type RoutePolicyFields } from './routePolicyModel';
 
@@ -37,7 +43,8 @@ const SPEC: PolicyFormSpec<RoutePolicyFields, RoutePolicy> = {
       ],
     },
   ],
-  read: (vs, service, namespace) => fieldsFromPolicy(fromIstioRoute(catchAllRoute(vs, service, namespace))),
+  read: (vs, service, namespace) =>
+    fieldsFromPolicy(fromIstioRoute(catchAllRoute(asIstioObject('VirtualService', vs), service, namespace))),
   toPolicy: policyFromFields,
   validate: validateRoutePolicy,
   applyLabel: 'Apply policy',

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import {
   PRESETS,
   applyPreset,
+  asIstioObject,
   configuredWeights,
   rebalance,
   validateWeights,
@@ -108,7 +109,7 @@ function ShiftEditor({
   const names = useMemo(() => subsets.map((s) => s.name), [subsets]);
   const [base, setBase] = useState<Base>(initial);
   const configured = useMemo(
-    () => configuredWeights(base.object, service, namespace),
+    () => configuredWeights(asIstioObject('VirtualService', base.object), service, namespace),
     [base.object, service, namespace],
   );
   const [weights, setWeights] = useState<Weights>(() => initialWeights(configured, names));
@@ -189,7 +190,12 @@ function ShiftEditor({
       onSuccess: (answer) => {
         const restored = virtualServiceAfter(answer.entry.changes);
         setBase({ object: restored });
-        setWeights(initialWeights(configuredWeights(restored, service, namespace), names));
+        setWeights(
+          initialWeights(
+            configuredWeights(asIstioObject('VirtualService', restored), service, namespace),
+            names,
+          ),
+        );
         setApplied(null);
         setUndone(true);
       },

@@ -43,6 +43,8 @@ describe('request-routing form model', () => {
 
   it('reads the service match routes of a VirtualService, counting those it cannot show', () => {
     const vs = {
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
       spec: {
         http: [
           {
@@ -70,7 +72,7 @@ describe('request-routing form model', () => {
       route: [{ destination: { host: 'reviews', subset: 'v2' } }],
     };
     const vs = {
-      metadata: { namespace: 'bookinfo' },
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
       spec: {
         hosts: ['reviews'],
         http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }, late],

@@ -1,4 +1,10 @@
-import { fromIstioHttpRoute, serviceMatchRoutes, type RequestRule, type StringMatch } from '@sextant/shared';
+import {
+  asIstioObject,
+  fromIstioHttpRoute,
+  serviceMatchRoutes,
+  type RequestRule,
+  type StringMatch,
+} from '@sextant/shared';
 
 export const MATCH_KINDS = ['exact', 'prefix', 'regex'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
@@ -79,7 +85,7 @@ export function ruleFromRow(row: RuleRow): RequestRule {
 }
 
 /**
- * The rules the VirtualService (as JSON) has now for the service: its match routes before the
+ * The rules the VirtualService (as received; typed here by its schema) has now for the service: its match routes before the
  * default route (`serviceMatchRoutes` in packages/shared) that the form can show. `unreadable`
  * counts the service's routes the form cannot show (several match blocks, destinations without a
  * subset, rules after the default route that can never match): applying replaces them, and the
@@ -90,7 +96,7 @@ export function rulesFromVirtualService(
   service: string,
   namespace: string,
 ): { rules: RequestRule[]; unreadable: number } {
-  const found = serviceMatchRoutes(vs, { name: service, namespace });
+  const found = serviceMatchRoutes(asIstioObject('VirtualService', vs), { name: service, namespace });
   const rules: RequestRule[] = [];
   let unreadable = found.unreachable.length;
   for (const { route } of found.rules) {

@@ -94,3 +94,13 @@ export function parseIstioObject<K extends IstioKind>(kind: K, raw: unknown): Pa
     },
   };
 }
+
+/**
+ * The object typed as `kind`, or undefined when there is none or it does not match the schema
+ * (the server refuses to plan on such an object and says which field is wrong).
+ */
+export function asIstioObject<K extends IstioKind>(kind: K, o: unknown): IstioKindMap[K] | undefined {
+  if (o === null || o === undefined) return undefined;
+  const parsed = parseIstioObject(kind, o);
+  return parsed.ok ? parsed.object : undefined;
+}

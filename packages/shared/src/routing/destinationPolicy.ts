@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TrafficPolicy } from '../istio/destinationRule';
 import { checkDuration, checkPercent, type PolicyIssue } from './routePolicy';
 import { INT32_MAX, ResourceVersion, strictObject, UINT32_MAX } from './strictFields';
 
@@ -62,10 +63,6 @@ export function validateDestinationPolicy(p: DestinationPolicy): PolicyIssue[] {
   return issues;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -89,34 +86,36 @@ export function toTrafficPolicy(p: DestinationPolicy): Record<string, unknown> {
   };
 }
 
-/** The policy a DestinationRule's `trafficPolicy` (as JSON) carries now. */
-export function fromTrafficPolicy(tp: unknown): DestinationPolicy {
-  if (!isRecord(tp)) return {};
+const isOneOf = <T extends string>(list: readonly T[], v: string | undefined): v is T =>
+  v !== undefined && (list as readonly string[]).includes(v);
+
+/** The policy a DestinationRule's `trafficPolicy` carries now (none when it has none). */
+export function fromTrafficPolicy(tp: TrafficPolicy | undefined): DestinationPolicy {
+  if (!tp) return {};
   const out: DestinationPolicy = {};
-  const mode = isRecord(tp.tls) ? str(tp.tls.mode) : undefined;
-  if (mode && (TLS_MODES as readonly string[]).includes(mode))
-    out.tlsMode = mode as DestinationPolicy['tlsMode'];
-  const lb = isRecord(tp.loadBalancer) ? str(tp.loadBalancer.simple) : undefined;
-  if (lb && (LOAD_BALANCERS as readonly string[]).includes(lb)) {
-    out.loadBalancer = lb as DestinationPolicy['loadBalancer'];
-  }
-  if (isRecord(tp.connectionPool)) {
+  const mode = tp.tls?.mode;
+  if (isOneOf(TLS_MODES, mode)) out.tlsMode = mode;
+  const lb = tp.loadBalancer?.simple;
+  if (isOneOf(LOAD_BALANCERS, lb)) out.loadBalancer = lb;
+  if (tp.connectionPool) {
     const { tcp, http } = tp.connectionPool;
     const pool = defined({
-      maxConnections: isRecord(tcp) ? num(tcp.maxConnections) : undefined,
-      http1MaxPendingRequests: isRecord(http) ? num(http.http1MaxPendingRequests) : undefined,
-      maxRequestsPerConnection: isRecord(http) ? num(http.maxRequestsPerConnection) : undefined,
+      maxConnections: tcp?.maxConnections,
+      http1MaxPendingRequests: http?.http1MaxPendingRequests,
+      maxRequestsPerConnection: http?.maxRequestsPerConnection,
     });
     if (Object.keys(pool).length > 0) out.connectionPool = pool;
   }
   const od = tp.outlierDetection;
-  if (isRecord(od) && typeof od.consecutive5xxErrors === 'number') {
-    out.outlierDetection = defined({
+  if (od?.consecutive5xxErrors !== undefined) {
+    out.outlierDetection = {
       consecutive5xxErrors: od.consecutive5xxErrors,
-      interval: str(od.interval),
-      baseEjectionTime: str(od.baseEjectionTime),
-      maxEjectionPercent: num(od.maxEjectionPercent),
-    }) as DestinationPolicy['outlierDetection'];
+      ...defined({
+        interval: od.interval,
+        baseEjectionTime: od.baseEjectionTime,
+        maxEjectionPercent: od.maxEjectionPercent,
+      }),
+    };
   }
   return out;
 }

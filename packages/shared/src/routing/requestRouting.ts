@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { IstioStringMatch, PortSelector } from '../istio/common';
+import type { HttpMatchRequest, HttpRoute } from '../istio/virtualService';
 import type { PolicyIssue } from './routePolicy';
 import { validateWeights } from './weights';
 import { ResourceVersion, strictObject } from './strictFields';
@@ -97,14 +99,10 @@ export function validateRequestRouting(rules: RequestRule[], subsets?: readonly 
 
 const cleanMatch = (m: StringMatch): Record<string, string> => ({ ...m });
 
-/** The Istio HTTP routes (as JSON) for the rules, in order, each to `host`'s subsets. */
-export function toIstioHttpRoutes(
-  rules: RequestRule[],
-  host: string,
-  port?: unknown,
-): Record<string, unknown>[] {
+/** The Istio HTTP routes for the rules, in order, each to `host`'s subsets. */
+export function toIstioHttpRoutes(rules: RequestRule[], host: string, port?: PortSelector): HttpRoute[] {
   return rules.map((rule) => {
-    const match: Record<string, unknown> = {};
+    const match: HttpMatchRequest = {};
     const headers = Object.entries(rule.match?.headers ?? {});
     if (headers.length > 0) match.headers = Object.fromEntries(headers.map(([n, m]) => [n, cleanMatch(m)]));
     if (rule.match?.uri) match.uri = cleanMatch(rule.match.uri);
@@ -118,44 +116,36 @@ export function toIstioHttpRoutes(
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function stringMatchOf(v: unknown): StringMatch | undefined {
-  if (!isRecord(v)) return undefined;
-  for (const k of ['exact', 'prefix', 'regex'] as const) {
-    const s = v[k];
-    if (typeof s === 'string') return { [k]: s } as StringMatch;
-  }
+/** The first of exact, prefix, regex an Istio StringMatch sets; the form shows one. */
+function stringMatchOf(v: IstioStringMatch | undefined): StringMatch | undefined {
+  if (!v) return undefined;
+  if (v.exact !== undefined) return { exact: v.exact };
+  if (v.prefix !== undefined) return { prefix: v.prefix };
+  if (v.regex !== undefined) return { regex: v.regex };
   return undefined;
 }
 
 /**
- * The rules an HTTP route (as JSON) expresses, when the form can show it: its first match block
- * and its subsets. Undefined for routes the form cannot represent (no subsets, several match blocks).
+ * The rules an HTTP route expresses, when the form can show it: its first match block and its
+ * subsets. Undefined for routes the form cannot represent (no subsets, several match blocks).
  */
-export function fromIstioHttpRoute(route: unknown): RequestRule | undefined {
-  if (!isRecord(route) || !Array.isArray(route.match) || route.match.length !== 1) return undefined;
-  const m: unknown = route.match[0];
-  if (!isRecord(m)) return undefined;
+export function fromIstioHttpRoute(route: HttpRoute): RequestRule | undefined {
+  const m = route.match?.length === 1 ? route.match[0] : undefined;
+  if (!m) return undefined;
   const match: NonNullable<RequestRule['match']> = {};
-  if (isRecord(m.headers)) {
-    const headers: Record<string, StringMatch> = {};
-    for (const [n, v] of Object.entries(m.headers)) {
-      const sm = stringMatchOf(v);
-      if (sm) headers[n] = sm;
-    }
-    if (Object.keys(headers).length > 0) match.headers = headers;
+  const headers: Record<string, StringMatch> = {};
+  for (const [n, v] of Object.entries(m.headers ?? {})) {
+    const sm = stringMatchOf(v);
+    if (sm) headers[n] = sm;
   }
+  if (Object.keys(headers).length > 0) match.headers = headers;
   const uri = stringMatchOf(m.uri);
   if (uri) match.uri = uri;
   const method = stringMatchOf(m.method);
   if (method) match.method = method;
-  const dests = Array.isArray(route.route) ? route.route.filter(isRecord) : [];
-  const subsets = dests.flatMap((d) =>
-    isRecord(d.destination) && typeof d.destination.subset === 'string'
-      ? [{ subset: d.destination.subset, weight: typeof d.weight === 'number' ? d.weight : undefined }]
-      : [],
+  const dests = route.route ?? [];
+  const subsets = dests.flatMap(({ destination, weight }) =>
+    destination.subset === undefined ? [] : [{ subset: destination.subset, weight }],
   );
   if (subsets.length === 0 || subsets.length !== dests.length) return undefined;
   const only = subsets[0];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpFault, HttpRetry, HttpRoute } from '../istio/virtualService';
 import { DURATION_MAX_SECONDS, ResourceVersion, strictObject } from './strictFields';
 
 /**
@@ -101,15 +102,12 @@ export function validateRoutePolicy(p: RoutePolicy): PolicyIssue[] {
   return issues;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const percentOf = (v: unknown): number =>
-  isRecord(v) && isRecord(v.percentage) && typeof v.percentage.value === 'number' ? v.percentage.value : 100;
+/** Istio reads an absent `percentage` as every request. */
+const percentOf = (f: { percentage?: { value?: number } }): number => f.percentage?.value ?? 100;
 
 /** The VirtualService HTTP route fields for a policy; undefined values mean "remove". */
-export function toIstioRoute(p: RoutePolicy): { timeout?: string; retries?: unknown; fault?: unknown } {
-  const fault: Record<string, unknown> = {};
+export function toIstioRoute(p: RoutePolicy): { timeout?: string; retries?: HttpRetry; fault?: HttpFault } {
+  const fault: HttpFault = {};
   if (p.fault?.delay) {
     fault.delay = { percentage: { value: p.fault.delay.percent }, fixedDelay: p.fault.delay.fixedDelay };
   }
@@ -125,26 +123,25 @@ export function toIstioRoute(p: RoutePolicy): { timeout?: string; retries?: unkn
   };
 }
 
-/** The policy an HTTP route (as JSON) carries now. */
-export function fromIstioRoute(route: unknown): RoutePolicy {
-  if (!isRecord(route)) return {};
+/** The policy an HTTP route carries now (none for no route). */
+export function fromIstioRoute(route: HttpRoute | undefined): RoutePolicy {
+  if (!route) return {};
   const out: RoutePolicy = {};
-  const timeout = str(route.timeout);
-  if (timeout) out.timeout = timeout;
-  if (isRecord(route.retries) && typeof route.retries.attempts === 'number') {
+  if (route.timeout) out.timeout = route.timeout;
+  if (route.retries?.attempts !== undefined) {
     out.retries = {
       attempts: route.retries.attempts,
-      perTryTimeout: str(route.retries.perTryTimeout),
-      retryOn: str(route.retries.retryOn),
+      perTryTimeout: route.retries.perTryTimeout,
+      retryOn: route.retries.retryOn,
     };
   }
-  if (isRecord(route.fault)) {
+  if (route.fault) {
     const { delay, abort } = route.fault;
     out.fault = {};
-    if (isRecord(delay) && typeof delay.fixedDelay === 'string') {
+    if (delay?.fixedDelay !== undefined) {
       out.fault.delay = { percent: percentOf(delay), fixedDelay: delay.fixedDelay };
     }
-    if (isRecord(abort) && typeof abort.httpStatus === 'number') {
+    if (abort?.httpStatus !== undefined) {
       out.fault.abort = { percent: percentOf(abort), httpStatus: abort.httpStatus };
     }
   }

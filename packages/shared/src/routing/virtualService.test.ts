@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HttpRoute, VirtualService } from '../istio/virtualService';
 import {
   catchAllRoute,
   configuredWeights,
@@ -12,11 +13,15 @@ const jasonRule = {
   match: [{ headers: { 'end-user': { exact: 'jason' } } }],
   route: [{ destination: { host: 'reviews', subset: 'v2' } }],
 };
-const vsOf = (http: unknown[], extra: Record<string, unknown> = {}) => ({
-  kind: 'VirtualService',
-  metadata: { name: 'reviews', namespace: 'bookinfo' },
-  spec: { hosts: ['reviews'], http, ...extra },
-});
+/** A VirtualService in namespace bookinfo unless `metadata` says otherwise, typed by its schema. */
+const typed = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) =>
+  VirtualService.parse({
+    kind: 'VirtualService',
+    metadata: { name: 'vs', namespace: 'bookinfo', ...metadata },
+    spec,
+  });
+const vsOf = (http: unknown[], extra: Record<string, unknown> = {}) =>
+  typed({ hosts: ['reviews'], http, ...extra });
 
 describe('defaultHttpRoute', () => {
   it('finds no default route in a VirtualService whose only rule is end-user=jason → v2', () => {
@@ -62,7 +67,7 @@ describe('defaultHttpRoute', () => {
       [{ headers: {} }],
       [{ headers: { 'end-user': { exact: 'jason' } } }, { uri: { prefix: '/' } }],
     ]) {
-      expect(matchesEveryRequest({ match, route: to }), JSON.stringify(match)).toBe(true);
+      expect(matchesEveryRequest(HttpRoute.parse({ match, route: to })), JSON.stringify(match)).toBe(true);
       expect(defaultHttpRoute(vsOf([{ match, route: to }]), reviews)?.index).toBe(0);
     }
     for (const match of [
@@ -73,7 +78,7 @@ describe('defaultHttpRoute', () => {
       [{ port: 9080 }],
       [{ gateways: ['bookinfo-gateway'] }],
     ]) {
-      expect(matchesEveryRequest({ match, route: to }), JSON.stringify(match)).toBe(false);
+      expect(matchesEveryRequest(HttpRoute.parse({ match, route: to })), JSON.stringify(match)).toBe(false);
     }
   });
 
@@ -85,28 +90,25 @@ describe('defaultHttpRoute', () => {
       'reviews.bookinfo.svc',
       'reviews.bookinfo.svc.cluster.local',
     ]) {
-      const vs = { metadata: { namespace: 'bookinfo' }, spec: { hosts: [host], http: [route(host)] } };
+      const vs = typed({ hosts: [host], http: [route(host)] });
       expect(defaultHttpRoute(vs, reviews)?.index, host).toBe(0);
       expect(configuredWeights(vs, 'reviews', 'bookinfo'), host).toEqual({ v1: 100 });
     }
     // A short name in another namespace's VirtualService means that namespace's service.
-    const elsewhere = {
-      metadata: { namespace: 'other' },
-      spec: { hosts: ['reviews'], http: [route('reviews')] },
-    };
+    const elsewhere = typed({ hosts: ['reviews'], http: [route('reviews')] }, { namespace: 'other' });
     expect(defaultHttpRoute(elsewhere, reviews)).toBeUndefined();
     expect(defaultHttpRoute(elsewhere, { name: 'reviews', namespace: 'other' })?.index).toBe(0);
     // From another namespace the service is named with its namespace.
-    const remote = {
-      metadata: { namespace: 'other' },
-      spec: { hosts: ['reviews.bookinfo.svc.cluster.local'], http: [route('reviews.bookinfo')] },
-    };
+    const remote = typed(
+      { hosts: ['reviews.bookinfo.svc.cluster.local'], http: [route('reviews.bookinfo')] },
+      { namespace: 'other' },
+    );
     expect(configuredWeights(remote, 'reviews', 'bookinfo')).toEqual({ v1: 100 });
     // Another cluster domain.
-    const custom = {
-      metadata: { namespace: 'bookinfo' },
-      spec: { hosts: ['reviews.bookinfo.svc.corp.local'], http: [route('reviews.bookinfo.svc.corp.local')] },
-    };
+    const custom = typed({
+      hosts: ['reviews.bookinfo.svc.corp.local'],
+      http: [route('reviews.bookinfo.svc.corp.local')],
+    });
     expect(defaultHttpRoute(custom, reviews)).toBeUndefined();
     expect(defaultHttpRoute(custom, reviews, { clusterDomain: 'corp.local' })?.index).toBe(0);
   });
@@ -114,13 +116,10 @@ describe('defaultHttpRoute', () => {
   it('lets wildcard hosts cover the service, but not wildcard destinations', () => {
     const http = [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }];
     for (const host of ['*', '*.bookinfo.svc.cluster.local', '*.cluster.local']) {
-      const vs = { metadata: { namespace: 'bookinfo' }, spec: { hosts: [host], http } };
+      const vs = typed({ hosts: [host], http });
       expect(defaultHttpRoute(vs, reviews)?.index, host).toBe(0);
     }
-    const narrow = {
-      metadata: { namespace: 'bookinfo' },
-      spec: { hosts: ['*.other.svc.cluster.local'], http },
-    };
+    const narrow = typed({ hosts: ['*.other.svc.cluster.local'], http });
     expect(defaultHttpRoute(narrow, reviews)).toBeUndefined();
     const wildDest = vsOf([{ route: [{ destination: { host: '*.bookinfo.svc.cluster.local' } }] }]);
     expect(defaultHttpRoute(wildDest, reviews)).toBeUndefined();
@@ -133,8 +132,8 @@ describe('defaultHttpRoute', () => {
     expect(defaultHttpRoute(vsOf(http, { gateways: ['bookinfo-gateway', 'mesh'] }), reviews)?.index).toBe(0);
     const elsewhere = vsOf([{ route: [{ destination: { host: 'reviews-legacy' } }] }, ...http]);
     expect(defaultHttpRoute(elsewhere, reviews)).toBeUndefined();
-    expect(defaultHttpRoute(null, reviews)).toBeUndefined();
-    expect(defaultHttpRoute({ spec: { http: 'nope' } }, reviews)).toBeUndefined();
+    expect(defaultHttpRoute(undefined, reviews)).toBeUndefined();
+    expect(defaultHttpRoute(typed({ hosts: ['reviews'] }), reviews)).toBeUndefined();
   });
 });
 
@@ -156,8 +155,9 @@ describe('configuredWeights', () => {
     expect(configuredWeights(vs, 'ratings', 'bookinfo')).toBeUndefined();
   });
   it('counts a lone destination as 100', () => {
-    const vs = { spec: { http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] } };
+    // Without hosts (a delegate) the VirtualService is taken to be about the service.
+    const vs = typed({ http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] });
     expect(configuredWeights(vs, 'reviews', 'bookinfo')).toEqual({ v3: 100 });
-    expect(configuredWeights(null, 'reviews', 'bookinfo')).toBeUndefined();
+    expect(configuredWeights(undefined, 'reviews', 'bookinfo')).toBeUndefined();
   });
 });

@@ -1,19 +1,11 @@
 import { DEFAULT_CLUSTER_DOMAIN, hostNamesService, type ServiceRef } from '../istio/hosts';
+import type { HttpMatchRequest, HttpRoute, L4Route, VirtualService } from '../istio/virtualService';
 import type { Weights } from './weights';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-
-/** One HTTP route of a VirtualService (`spec.http[i]`), as JSON. */
-export type HttpRouteJson = Record<string, unknown>;
-
-/** The service's default route in a VirtualService, and where it sits in `spec.http`. */
-export interface DefaultHttpRoute {
+/** An HTTP route of a VirtualService and where it sits in `spec.http`. */
+export interface IndexedHttpRoute {
   index: number;
-  route: HttpRouteJson;
+  route: HttpRoute;
 }
 
 export interface DefaultRouteOptions {
@@ -22,16 +14,16 @@ export interface DefaultRouteOptions {
 }
 
 const isEmpty = (v: unknown): boolean =>
-  v === undefined || (isRecord(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
+  v === undefined ||
+  (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0);
 
 /** A match block (`spec.http[i].match[j]`) that lets every request through. */
-function matchBlockIsEverything(m: Record<string, unknown>): boolean {
+function matchBlockIsEverything(m: HttpMatchRequest): boolean {
   for (const [key, value] of Object.entries(m)) {
     // `name` labels the block and `ignoreUriCase` only relaxes the uri condition.
     if (key === 'name' || key === 'ignoreUriCase') continue;
     if (key === 'uri') {
-      if (isEmpty(value)) continue;
-      if (isRecord(value) && (value.prefix === '/' || value.regex === '.*')) continue;
+      if (isEmpty(value) || m.uri?.prefix === '/' || m.uri?.regex === '.*') continue;
       return false;
     }
     // An empty map or list (`headers: {}`) adds no condition; anything else narrows the block.
@@ -45,42 +37,31 @@ function matchBlockIsEverything(m: Record<string, unknown>): boolean {
  * or a match block without conditions (only `name`, `uri.prefix: /`, `uri.regex: .*`, empty
  * maps). Match blocks are alternatives, so one such block is enough.
  */
-export function matchesEveryRequest(route: unknown): boolean {
-  if (!isRecord(route)) return false;
-  if (!Array.isArray(route.match) || route.match.length === 0) return true;
-  return records(route.match).some(matchBlockIsEverything);
+export function matchesEveryRequest(route: HttpRoute): boolean {
+  if (!route.match || route.match.length === 0) return true;
+  return route.match.some(matchBlockIsEverything);
 }
 
 /**
  * The VirtualService applies to sidecar traffic: no `gateways`, or `mesh` among them. Routes of a
  * VirtualService bound only to ingress gateways never carry mesh-internal requests.
  */
-export function appliesToMesh(vs: unknown): boolean {
-  const spec = isRecord(vs) ? vs.spec : undefined;
-  const gateways = strings(isRecord(spec) ? spec.gateways : undefined);
+export function appliesToMesh(vs: VirtualService): boolean {
+  const gateways = vs.spec?.gateways ?? [];
   return gateways.length === 0 || gateways.includes('mesh');
 }
-
-const namespaceOf = (vs: unknown, fallback: string): string => {
-  const meta = isRecord(vs) ? vs.metadata : undefined;
-  return isRecord(meta) && typeof meta.namespace === 'string' ? meta.namespace : fallback;
-};
 
 /**
  * True when one of the route's destinations is the service (its host written in the
  * VirtualService's namespace `vsNamespace`: short name, name.ns, name.ns.svc or FQDN).
  */
 export function routeSendsToService(
-  route: unknown,
+  route: HttpRoute | L4Route,
   vsNamespace: string,
   service: ServiceRef,
   options: DefaultRouteOptions = {},
 ): boolean {
-  if (!isRecord(route)) return false;
-  return records(route.route).some((d) => {
-    const host = isRecord(d.destination) ? d.destination.host : undefined;
-    return typeof host === 'string' && hostNamesService(host, vsNamespace, service, options);
-  });
+  return (route.route ?? []).some((d) => hostNamesService(d.destination.host, vsNamespace, service, options));
 }
 
 /**
@@ -89,16 +70,19 @@ export function routeSendsToService(
  * through its parent, which already chose the host, so it counts as covering.
  */
 export function virtualServiceCoversService(
-  vs: unknown,
+  vs: VirtualService,
   service: ServiceRef,
   options: DefaultRouteOptions = {},
 ): boolean {
-  const spec = isRecord(vs) ? vs.spec : undefined;
-  const hosts = strings(isRecord(spec) ? spec.hosts : undefined);
+  const hosts = vs.spec?.hosts ?? [];
   if (hosts.length === 0) return true;
-  const ns = namespaceOf(vs, service.namespace);
+  const ns = vs.metadata.namespace ?? service.namespace;
   return hosts.some((h) => hostNamesService(h, ns, service, { ...options, wildcards: true }));
 }
+
+/** The VirtualService carries the service's sidecar traffic: bound to `mesh`, hosts covering it. */
+const routesService = (vs: VirtualService | undefined, service: ServiceRef, options: DefaultRouteOptions) =>
+  vs !== undefined && appliesToMesh(vs) && virtualServiceCoversService(vs, service, options);
 
 /**
  * THE rule for a service's default route, used by the graph (configured weights, drift), the
@@ -120,23 +104,20 @@ export function virtualServiceCoversService(
  *   the service's plain Kubernetes load balancing (no configured weights);
  * - the first catch-all route sends elsewhere (the service's requests go to that other host).
  *
- * `vs` is the object as JSON (`metadata.namespace` names the namespace its short hosts are read
- * in; the service's namespace when absent).
+ * Short hosts are read in the VirtualService's `metadata.namespace` (the service's namespace when
+ * absent).
  */
 export function defaultHttpRoute(
-  vs: unknown,
+  vs: VirtualService | undefined,
   service: ServiceRef,
   options: DefaultRouteOptions = {},
-): DefaultHttpRoute | undefined {
-  if (!isRecord(vs) || !appliesToMesh(vs) || !virtualServiceCoversService(vs, service, options)) {
-    return undefined;
-  }
-  const spec = isRecord(vs.spec) ? vs.spec : {};
-  const http: unknown[] = Array.isArray(spec.http) ? spec.http : [];
+): IndexedHttpRoute | undefined {
+  if (!vs || !routesService(vs, service, options)) return undefined;
+  const http = vs.spec?.http ?? [];
   const index = http.findIndex(matchesEveryRequest);
   const route = http[index];
-  if (index < 0 || !isRecord(route)) return undefined;
-  const ns = namespaceOf(vs, service.namespace);
+  if (!route) return undefined;
+  const ns = vs.metadata.namespace ?? service.namespace;
   return routeSendsToService(route, ns, service, options) ? { index, route } : undefined;
 }
 
@@ -147,18 +128,15 @@ export function defaultHttpRoute(
  * apply drops.
  */
 export function serviceMatchRoutes(
-  vs: unknown,
+  vs: VirtualService | undefined,
   service: ServiceRef,
   options: DefaultRouteOptions = {},
-): { rules: DefaultHttpRoute[]; unreachable: DefaultHttpRoute[] } {
-  const out = { rules: [] as DefaultHttpRoute[], unreachable: [] as DefaultHttpRoute[] };
-  if (!isRecord(vs) || !appliesToMesh(vs) || !virtualServiceCoversService(vs, service, options)) return out;
-  const spec = isRecord(vs.spec) ? vs.spec : {};
-  const http: unknown[] = Array.isArray(spec.http) ? spec.http : [];
-  const ns = namespaceOf(vs, service.namespace);
+): { rules: IndexedHttpRoute[]; unreachable: IndexedHttpRoute[] } {
+  const out = { rules: [] as IndexedHttpRoute[], unreachable: [] as IndexedHttpRoute[] };
+  if (!vs || !routesService(vs, service, options)) return out;
+  const ns = vs.metadata.namespace ?? service.namespace;
   let reachable = true;
-  http.forEach((route, index) => {
-    if (!isRecord(route)) return;
+  (vs.spec?.http ?? []).forEach((route, index) => {
     const catchAll = matchesEveryRequest(route);
     if (routeSendsToService(route, ns, service, options) && !(catchAll && reachable)) {
       (reachable ? out.rules : out.unreachable).push({ index, route });
@@ -169,20 +147,24 @@ export function serviceMatchRoutes(
 }
 
 /**
- * The service's default HTTP route in a VirtualService (as JSON), see `defaultHttpRoute`; the
+ * The service's default HTTP route in a VirtualService, see `defaultHttpRoute`; the
  * route the traffic-shift and route-policy forms edit.
  */
-export function catchAllRoute(vs: unknown, service: string, namespace: string): HttpRouteJson | undefined {
+export function catchAllRoute(
+  vs: VirtualService | undefined,
+  service: string,
+  namespace: string,
+): HttpRoute | undefined {
   return defaultHttpRoute(vs, { name: service, namespace })?.route;
 }
 
 /**
- * The weights a VirtualService (the object, as JSON) gives the service's subsets on its default
+ * The weights a VirtualService gives the service's subsets on its default
  * route. Undefined when there is no such route; a lone destination counts 100. Destinations to
  * other hosts or without a subset are left out.
  */
 export function configuredWeights(
-  vs: unknown,
+  vs: VirtualService | undefined,
   service: string,
   namespace: string,
   clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
@@ -190,15 +172,13 @@ export function configuredWeights(
   const svc = { name: service, namespace };
   const found = defaultHttpRoute(vs, svc, { clusterDomain });
   if (!found) return undefined;
-  const ns = namespaceOf(vs, namespace);
-  const dests = records(found.route.route);
+  const ns = vs?.metadata.namespace ?? namespace;
+  const dests = found.route.route ?? [];
   const out: Weights = {};
-  for (const d of dests) {
-    const dest = isRecord(d.destination) ? d.destination : {};
-    if (typeof dest.host !== 'string' || typeof dest.subset !== 'string') continue;
-    if (!hostNamesService(dest.host, ns, svc, { clusterDomain })) continue;
-    out[dest.subset] =
-      (out[dest.subset] ?? 0) + (typeof d.weight === 'number' ? d.weight : dests.length === 1 ? 100 : 0);
+  for (const { destination, weight } of dests) {
+    const subset = destination.subset;
+    if (subset === undefined || !hostNamesService(destination.host, ns, svc, { clusterDomain })) continue;
+    out[subset] = (out[subset] ?? 0) + (weight ?? (dests.length === 1 ? 100 : 0));
   }
   return out;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { IstioObject, ServiceInfo } from '../types';
+import { typedIstio } from '../validations/testInventory';
+import type { ServiceInfo } from '../types';
 import { planDestinationPolicy } from './destinationPolicy';
 
 const reviews: ServiceInfo = { name: 'reviews', namespace: 'bookinfo', labels: {}, ports: [] };
-const dr: IstioObject = {
+const dr = typedIstio('DestinationRule', {
   kind: 'DestinationRule',
   metadata: { name: 'reviews', namespace: 'bookinfo', resourceVersion: '3' },
   spec: {
@@ -11,7 +12,7 @@ const dr: IstioObject = {
     trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' }, portLevelSettings: [{ port: { number: 9080 } }] },
     subsets: [{ name: 'v1', labels: { version: 'v1' } }],
   },
-};
+});
 
 describe('planDestinationPolicy', () => {
   it('sets the policy, removes what it leaves out, keeps subsets and port settings', () => {

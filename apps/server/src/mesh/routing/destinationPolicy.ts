@@ -1,9 +1,7 @@
 import { toTrafficPolicy } from '@sextant/shared';
-import type { DestinationPolicy } from '@sextant/shared';
-import type { IstioObject, ServiceInfo } from '../types';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import type { DestinationPolicy, DestinationRule, TrafficPolicy } from '@sextant/shared';
+import type { ServiceInfo } from '../types';
+import type { PlannedChange } from './trafficShift';
 
 /**
  * The DestinationRule with the policy set in its top-level `trafficPolicy`; fields the policy
@@ -12,19 +10,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  */
 export function planDestinationPolicy(input: {
   service: ServiceInfo;
-  destinationRule: IstioObject | undefined;
+  destinationRule: DestinationRule | undefined;
   policy: DestinationPolicy;
-}): { before: IstioObject | null; after: IstioObject } {
+}): PlannedChange<DestinationRule> {
   const dr = input.destinationRule;
   const spec = structuredClone(dr?.spec ?? { host: input.service.name });
-  const trafficPolicy: Record<string, unknown> = isRecord(spec.trafficPolicy) ? spec.trafficPolicy : {};
+  const trafficPolicy: TrafficPolicy = spec.trafficPolicy ?? {};
   for (const [field, value] of Object.entries(toTrafficPolicy(input.policy))) {
     if (value === undefined) delete trafficPolicy[field];
     else trafficPolicy[field] = value;
   }
   if (Object.keys(trafficPolicy).length > 0) spec.trafficPolicy = trafficPolicy;
   else delete spec.trafficPolicy;
-  const after: IstioObject = dr
+  const after: DestinationRule = dr
     ? { ...structuredClone(dr), spec }
     : {
         apiVersion: 'networking.istio.io/v1',

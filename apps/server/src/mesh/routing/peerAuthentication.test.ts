@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IstioObject } from '../types';
+import { typedIstio } from '../validations/testInventory';
 import { planPeerAuthentication } from './peerAuthentication';
 
 describe('planPeerAuthentication', () => {
@@ -28,7 +28,7 @@ describe('planPeerAuthentication', () => {
   });
 
   it('changes only the mode of an existing one, keeping port-level modes', () => {
-    const current: IstioObject = {
+    const current = typedIstio('PeerAuthentication', {
       kind: 'PeerAuthentication',
       metadata: { name: 'reviews-mtls', namespace: 'bookinfo', resourceVersion: '9' },
       spec: {
@@ -36,7 +36,7 @@ describe('planPeerAuthentication', () => {
         mtls: { mode: 'STRICT' },
         portLevelMtls: { 9080: { mode: 'DISABLE' } },
       },
-    };
+    });
     const { before, after } = planPeerAuthentication({
       namespace: 'bookinfo',
       current,

@@ -1,6 +1,6 @@
 import { peerAuthenticationName } from '@sextant/shared';
-import type { PeerAuthenticationRequest } from '@sextant/shared';
-import type { IstioObject } from '../types';
+import type { PeerAuthentication, PeerAuthenticationRequest } from '@sextant/shared';
+import type { PlannedChange } from './trafficShift';
 
 const SECURITY_API = 'security.istio.io/v1';
 
@@ -10,13 +10,12 @@ const SECURITY_API = 'security.istio.io/v1';
  */
 export function planPeerAuthentication(input: {
   namespace: string;
-  current: IstioObject | undefined;
+  current: PeerAuthentication | undefined;
   request: PeerAuthenticationRequest;
-}): { before: IstioObject | null; after: IstioObject } {
+}): PlannedChange<PeerAuthentication> {
   const { namespace, current, request } = input;
-  const spec: Record<string, unknown> = structuredClone(current?.spec ?? {});
-  const mtls = typeof spec.mtls === 'object' && spec.mtls !== null ? spec.mtls : {};
-  spec.mtls = { ...mtls, mode: request.mode };
+  const spec = structuredClone(current?.spec ?? {});
+  spec.mtls = { ...spec.mtls, mode: request.mode };
   if (request.workload) spec.selector = { matchLabels: { ...request.workload.labels } };
   else delete spec.selector;
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IstioObject, ServiceInfo } from '../types';
+import { typedIstio } from '../validations/testInventory';
+import type { ServiceInfo } from '../types';
 import { planRequestRouting } from './requestRouting';
 
 const reviews: ServiceInfo = {
@@ -20,7 +21,7 @@ const elsewhere = {
   match: [{ uri: { prefix: '/legacy' } }],
   route: [{ destination: { host: 'legacy-reviews' } }],
 };
-const vs: IstioObject = {
+const vs = typedIstio('VirtualService', {
   kind: 'VirtualService',
   metadata: { name: 'reviews', namespace: 'bookinfo', resourceVersion: '7' },
   spec: {
@@ -34,7 +35,7 @@ const vs: IstioObject = {
       elsewhere,
     ],
   },
-};
+});
 
 describe('planRequestRouting', () => {
   it('replaces the match routes of the service, keeps other routes and the default last', () => {

@@ -1,10 +1,13 @@
 import { toIstioHttpRoutes } from '@sextant/shared';
-import type { RequestRule } from '@sextant/shared';
-import type { IstioObject, ServiceInfo } from '../types';
-import { editableCatchAllRoute, targetsService, withHttp } from './trafficShift';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import type { RequestRule, VirtualService } from '@sextant/shared';
+import type { ServiceInfo } from '../types';
+import {
+  destinationStyle,
+  editableCatchAllRoute,
+  targetsService,
+  withHttp,
+  type PlannedChange,
+} from './trafficShift';
 
 /**
  * The VirtualService with the service's match routes replaced by `rules`, in order. Routes that
@@ -13,16 +16,13 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  */
 export function planRequestRouting(input: {
   service: ServiceInfo;
-  virtualService: IstioObject | undefined;
+  virtualService: VirtualService | undefined;
   rules: RequestRule[];
-}): { before: IstioObject | null; after: IstioObject } {
+}): PlannedChange<VirtualService> {
   const { service } = input;
   const { http, route: catchAll } = editableCatchAllRoute(input.virtualService, service);
   const others = http.filter((r) => r !== catchAll && !targetsService(r, input.virtualService, service));
-  const dests = Array.isArray(catchAll.route) ? catchAll.route.filter(isRecord) : [];
-  const sample = dests.find((d) => isRecord(d.destination))?.destination;
-  const host = isRecord(sample) && typeof sample.host === 'string' ? sample.host : service.name;
-  const port = isRecord(sample) && isRecord(sample.port) ? sample.port : undefined;
+  const { host, port } = destinationStyle(catchAll, service);
   const rules = toIstioHttpRoutes(input.rules, host, port);
   return {
     before: input.virtualService ?? null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IstioObject, ServiceInfo } from '../types';
+import { typedIstio } from '../validations/testInventory';
+import type { ServiceInfo } from '../types';
 import { planRoutePolicy } from './routePolicy';
 
 const ratings: ServiceInfo = {
@@ -9,7 +10,7 @@ const ratings: ServiceInfo = {
   selector: { app: 'ratings' },
   ports: [],
 };
-const vs: IstioObject = {
+const vs = typedIstio('VirtualService', {
   kind: 'VirtualService',
   metadata: { name: 'ratings', namespace: 'bookinfo', resourceVersion: '7' },
   spec: {
@@ -25,7 +26,7 @@ const vs: IstioObject = {
       },
     ],
   },
-};
+});
 
 describe('planRoutePolicy', () => {
   it('sets timeout and fault on the catch-all route, removes what the policy leaves out', () => {

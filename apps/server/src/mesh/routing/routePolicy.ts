@@ -1,7 +1,7 @@
 import { toIstioRoute } from '@sextant/shared';
-import type { RoutePolicy } from '@sextant/shared';
-import type { IstioObject, ServiceInfo } from '../types';
-import { editableCatchAllRoute, withHttp } from './trafficShift';
+import type { RoutePolicy, VirtualService } from '@sextant/shared';
+import type { ServiceInfo } from '../types';
+import { editableCatchAllRoute, withHttp, type PlannedChange } from './trafficShift';
 
 /**
  * The VirtualService with the policy (timeout, retries, fault) set on the service's catch-all
@@ -10,13 +10,17 @@ import { editableCatchAllRoute, withHttp } from './trafficShift';
  */
 export function planRoutePolicy(input: {
   service: ServiceInfo;
-  virtualService: IstioObject | undefined;
+  virtualService: VirtualService | undefined;
   policy: RoutePolicy;
-}): { before: IstioObject | null; after: IstioObject } {
+}): PlannedChange<VirtualService> {
   const { http, route } = editableCatchAllRoute(input.virtualService, input.service);
-  for (const [field, value] of Object.entries(toIstioRoute(input.policy))) {
-    if (value === undefined) delete route[field];
-    else route[field] = value;
-  }
+  const { timeout, retries, fault } = toIstioRoute(input.policy);
+  // An absent field means "none": the route field is removed, not left as it was.
+  if (timeout === undefined) delete route.timeout;
+  else route.timeout = timeout;
+  if (retries === undefined) delete route.retries;
+  else route.retries = retries;
+  if (fault === undefined) delete route.fault;
+  else route.fault = fault;
   return { before: input.virtualService ?? null, after: withHttp(input.virtualService, input.service, http) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IstioObject, ServiceInfo, WorkloadInfo } from '../types';
+import { typedIstio } from '../validations/testInventory';
+import type { ServiceInfo, WorkloadInfo } from '../types';
 import { availableSubsets, pickVirtualService, planTrafficShift, workloadsBehind } from './trafficShift';
 
 const reviews: ServiceInfo = {
@@ -23,7 +24,7 @@ const workload = (version: string): WorkloadInfo => ({
 });
 const workloads = [workload('v1'), workload('v2'), workload('v3')];
 
-const jasonVs: IstioObject = {
+const jasonVs = typedIstio('VirtualService', {
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
   metadata: { name: 'reviews', namespace: 'bookinfo', resourceVersion: '42' },
@@ -41,8 +42,8 @@ const jasonVs: IstioObject = {
       },
     ],
   },
-};
-const dr: IstioObject = {
+});
+const dr = typedIstio('DestinationRule', {
   apiVersion: 'networking.istio.io/v1',
   kind: 'DestinationRule',
   metadata: { name: 'reviews', namespace: 'bookinfo' },
@@ -54,7 +55,7 @@ const dr: IstioObject = {
       { name: 'v3', labels: { version: 'v3' } },
     ],
   },
-};
+});
 
 describe('planTrafficShift', () => {
   it('rewrites only the catch-all route and keeps the match rule, timeout and retries', () => {
@@ -90,7 +91,7 @@ describe('planTrafficShift', () => {
   });
 
   it('edits a catch-all written as uri prefix / instead of appending an unreachable route', () => {
-    const vs: IstioObject = {
+    const vs = typedIstio('VirtualService', {
       ...jasonVs,
       spec: {
         hosts: ['reviews.bookinfo.svc.cluster.local'],
@@ -101,7 +102,7 @@ describe('planTrafficShift', () => {
           },
         ],
       },
-    };
+    });
     const plan = planTrafficShift({
       service: reviews,
       weights: { v1: 90, v3: 10 },
@@ -121,10 +122,10 @@ describe('planTrafficShift', () => {
   });
 
   it('appends a catch-all route after match-only routes', () => {
-    const vs: IstioObject = {
+    const vs = typedIstio('VirtualService', {
       ...jasonVs,
       spec: { hosts: ['reviews'], http: [(jasonVs.spec?.http as unknown[])[0]] },
-    };
+    });
     const plan = planTrafficShift({
       service: reviews,
       weights: { v1: 100 },
@@ -176,10 +177,10 @@ describe('planTrafficShift', () => {
   });
 
   it('adds subsets to a DestinationRule that has none, keeping its traffic policy', () => {
-    const bare: IstioObject = {
+    const bare = typedIstio('DestinationRule', {
       ...dr,
       spec: { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
-    };
+    });
     const plan = planTrafficShift({
       service: reviews,
       weights: { v1: 100 },
@@ -203,11 +204,11 @@ describe('picking the objects', () => {
       'reviews-v2',
       'reviews-v3',
     ]);
-    const gw: IstioObject = {
+    const gw = typedIstio('VirtualService', {
       ...jasonVs,
       metadata: { name: 'gw', namespace: 'bookinfo' },
       spec: { gateways: ['bookinfo-gateway'] },
-    };
+    });
     expect(pickVirtualService([gw, jasonVs], reviews)?.metadata.name).toBe('reviews');
   });
 });

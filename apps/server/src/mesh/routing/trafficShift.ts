@@ -1,11 +1,9 @@
-import { defaultHttpRoute, routeSendsToService, type Weights } from '@sextant/shared';
+import { appliesToMesh, defaultHttpRoute, routeSendsToService, type Weights } from '@sextant/shared';
+import type { DestinationRule, HttpRoute, L4Route, PortSelector, VirtualService } from '@sextant/shared';
 import { selectorMatches } from '../hosts';
-import type { IstioObject, ServiceInfo, WorkloadInfo } from '../types';
+import type { ServiceInfo, WorkloadInfo } from '../types';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const asRecords = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-const nsOf = (o: IstioObject): string => o.metadata.namespace ?? 'default';
+const nsOf = (o: { metadata: { namespace?: string } }): string => o.metadata.namespace ?? 'default';
 
 const ISTIO_API = 'networking.istio.io/v1';
 
@@ -15,28 +13,24 @@ export interface SubsetDef {
   labels: Record<string, string>;
 }
 
+/** A planned change of one object: `before` null when it is created. */
+export interface PlannedChange<T> {
+  before: T | null;
+  after: T;
+}
+
 /**
  * The subsets a shift can name: those of the DestinationRule when it has any, else one per
  * `version` label of the workloads behind the service (what the shift will create).
  */
 export function availableSubsets(
-  destinationRule: IstioObject | undefined,
+  destinationRule: DestinationRule | undefined,
   workloads: WorkloadInfo[],
 ): { subsets: SubsetDef[]; derived: boolean } {
-  const defined = asRecords(destinationRule?.spec?.subsets).flatMap((s) =>
-    typeof s.name === 'string'
-      ? [
-          {
-            name: s.name,
-            labels: Object.fromEntries(
-              Object.entries(isRecord(s.labels) ? s.labels : {}).filter(
-                (e): e is [string, string] => typeof e[1] === 'string',
-              ),
-            ),
-          },
-        ]
-      : [],
-  );
+  const defined = (destinationRule?.spec?.subsets ?? []).map((s) => ({
+    name: s.name,
+    labels: s.labels ?? {},
+  }));
   if (defined.length > 0) return { subsets: defined, derived: false };
   const versions = [...new Set(workloads.flatMap((w) => (w.version ? [w.version] : [])))].sort();
   return { subsets: versions.map((v) => ({ name: v, labels: { version: v } })), derived: true };
@@ -50,19 +44,16 @@ export const workloadsBehind = (service: ServiceInfo, workloads: WorkloadInfo[])
  * The VirtualService a shift edits: one in the service's namespace whose `hosts` name the service
  * and that applies to sidecars (no `gateways`, or `mesh` among them).
  */
-export function pickVirtualService(candidates: IstioObject[], service: ServiceInfo): IstioObject | undefined {
-  return candidates.find((vs) => {
-    if (nsOf(vs) !== service.namespace) return false;
-    const gateways = vs.spec?.gateways;
-    return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
-  });
-}
+export const pickVirtualService = (
+  candidates: VirtualService[],
+  service: ServiceInfo,
+): VirtualService | undefined => candidates.find((vs) => nsOf(vs) === service.namespace && appliesToMesh(vs));
 
 /** The DestinationRule whose subsets a shift uses: the first in the service's own namespace. */
 export const pickDestinationRule = (
-  candidates: IstioObject[],
+  candidates: DestinationRule[],
   service: ServiceInfo,
-): IstioObject | undefined => candidates.find((dr) => nsOf(dr) === service.namespace);
+): DestinationRule | undefined => candidates.find((dr) => nsOf(dr) === service.namespace);
 
 /**
  * A copy of the VirtualService's HTTP routes and, inside it, the service's default route (as
@@ -71,15 +62,12 @@ export const pickDestinationRule = (
  * `http` back with `withHttp`.
  */
 export function editableCatchAllRoute(
-  vs: IstioObject | undefined,
+  vs: VirtualService | undefined,
   service: ServiceInfo,
-): { http: unknown[]; route: Record<string, unknown> } {
-  const raw = vs?.spec?.http;
-  // Indices must stay those `defaultHttpRoute` saw, so entries are kept as written.
-  const http: unknown[] = structuredClone(Array.isArray(raw) ? raw : []);
-  const found = vs ? defaultHttpRoute(vs, service) : undefined;
-  const at = found ? http[found.index] : undefined;
-  let route = isRecord(at) ? at : undefined;
+): { http: HttpRoute[]; route: HttpRoute } {
+  const http = structuredClone(vs?.spec?.http ?? []);
+  const found = defaultHttpRoute(vs, service);
+  let route = found ? http[found.index] : undefined;
   if (!route) {
     route = { route: [{ destination: { host: service.name } }] };
     http.push(route);
@@ -88,7 +76,11 @@ export function editableCatchAllRoute(
 }
 
 /** The VirtualService with new HTTP routes; a new one named after the service when `vs` is undefined. */
-export function withHttp(vs: IstioObject | undefined, service: ServiceInfo, http: unknown[]): IstioObject {
+export function withHttp(
+  vs: VirtualService | undefined,
+  service: ServiceInfo,
+  http: HttpRoute[],
+): VirtualService {
   return vs
     ? { ...structuredClone(vs), spec: { ...structuredClone(vs.spec ?? {}), http } }
     : {
@@ -100,14 +92,26 @@ export function withHttp(vs: IstioObject | undefined, service: ServiceInfo, http
 }
 
 export interface ShiftPlan {
-  virtualService: { before: IstioObject | null; after: IstioObject };
+  virtualService: PlannedChange<VirtualService>;
   /** Absent when the DestinationRule already defines the subsets. */
-  destinationRule?: { before: IstioObject | null; after: IstioObject };
+  destinationRule?: PlannedChange<DestinationRule>;
 }
 
 /** The route sends (some of) its requests to the service; hosts read in the VirtualService's namespace. */
-export const targetsService = (route: unknown, vs: IstioObject | undefined, service: ServiceInfo): boolean =>
-  routeSendsToService(route, vs ? nsOf(vs) : service.namespace, service);
+export const targetsService = (
+  route: HttpRoute | L4Route,
+  vs: VirtualService | undefined,
+  service: ServiceInfo,
+): boolean => routeSendsToService(route, vs ? nsOf(vs) : service.namespace, service);
+
+/** The host and port a rewritten route keeps: those its destinations were written with. */
+export function destinationStyle(
+  route: HttpRoute,
+  service: ServiceInfo,
+): { host: string; port?: PortSelector } {
+  const sample = route.route?.[0]?.destination;
+  return { host: sample?.host ?? service.name, ...(sample?.port ? { port: sample.port } : {}) };
+}
 
 /**
  * The new VirtualService and, when subsets must be created, DestinationRule for `weights`.
@@ -118,31 +122,26 @@ export const targetsService = (route: unknown, vs: IstioObject | undefined, serv
 export function planTrafficShift(input: {
   service: ServiceInfo;
   weights: Weights;
-  virtualService: IstioObject | undefined;
-  destinationRule: IstioObject | undefined;
+  virtualService: VirtualService | undefined;
+  destinationRule: DestinationRule | undefined;
   /** From `availableSubsets`: written to the DestinationRule when `derived`. */
   subsets: { subsets: SubsetDef[]; derived: boolean };
 }): ShiftPlan {
   const { service, weights, virtualService: vs, destinationRule: dr } = input;
   const { http, route } = editableCatchAllRoute(vs, service);
-  const existing = asRecords(route.route);
-  const sample = existing.find((d) => isRecord(d.destination))?.destination;
-  const host = isRecord(sample) && typeof sample.host === 'string' ? sample.host : service.name;
-  const port = isRecord(sample) && isRecord(sample.port) ? sample.port : undefined;
+  const existing = route.route ?? [];
+  const style = destinationStyle(route, service);
   route.route = Object.entries(weights).map(([subset, weight]) => {
-    const previous = existing.find((d) => isRecord(d.destination) && d.destination.subset === subset);
-    const destination = { host, subset, ...(port ? { port } : {}) };
+    const previous = existing.find((d) => d.destination.subset === subset);
     return {
       ...(previous ?? {}),
-      destination: { ...(isRecord(previous?.destination) ? previous.destination : {}), ...destination },
+      destination: { ...(previous?.destination ?? {}), ...style, subset },
       weight,
     };
   });
-  const vsAfter = withHttp(vs, service, http);
-  const plan: ShiftPlan = { virtualService: { before: vs ?? null, after: vsAfter } };
+  const plan: ShiftPlan = { virtualService: { before: vs ?? null, after: withHttp(vs, service, http) } };
   const derived = planDerivedSubsets(service, dr, input.subsets);
   if (derived) plan.destinationRule = derived;
-
   return plan;
 }
 
@@ -152,9 +151,9 @@ export function planTrafficShift(input: {
  */
 export function planDerivedSubsets(
   service: ServiceInfo,
-  dr: IstioObject | undefined,
+  dr: DestinationRule | undefined,
   available: { subsets: SubsetDef[]; derived: boolean },
-): { before: IstioObject | null; after: IstioObject } | undefined {
+): PlannedChange<DestinationRule> | undefined {
   if (!available.derived) return undefined;
   const subsets = available.subsets.map((s) => ({ name: s.name, labels: s.labels }));
   return {

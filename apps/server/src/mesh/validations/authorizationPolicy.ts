@@ -1,15 +1,13 @@
-import type { Validation } from '@sextant/shared';
-import type { IstioObject, MeshConfig } from '../types';
-import { finding, isRecord, nsOf, records, selectorMatchingNothing } from './helpers';
+import type { AuthorizationPolicy, Validation } from '@sextant/shared';
+import type { MeshConfig } from '../types';
+import { finding, nsOf, selectorMatchingNothing } from './helpers';
 
 const PRINCIPAL = /^(?:[^/]+\/)?ns\/([^/]+)\/sa\/([^/]+)$/;
 
-function checkDenyAll(ap: IstioObject): Validation[] {
-  const action = typeof ap.spec?.action === 'string' ? ap.spec.action : 'ALLOW';
-  const rules = Array.isArray(ap.spec?.rules) ? ap.spec.rules : undefined;
-  const target = isRecord(ap.spec?.selector)
-    ? 'the selected workloads'
-    : `every workload in namespace ${nsOf(ap)}`;
+function checkDenyAll(ap: AuthorizationPolicy): Validation[] {
+  const action = ap.spec?.action ?? 'ALLOW';
+  const rules = ap.spec?.rules;
+  const target = ap.spec?.selector ? 'the selected workloads' : `every workload in namespace ${nsOf(ap)}`;
   if (action === 'ALLOW' && (rules === undefined || rules.length === 0)) {
     return [
       finding(
@@ -21,7 +19,7 @@ function checkDenyAll(ap: IstioObject): Validation[] {
     ];
   }
   if (action === 'DENY') {
-    const i = (rules ?? []).findIndex((r) => isRecord(r) && Object.keys(r).length === 0);
+    const i = (rules ?? []).findIndex((r) => Object.keys(r).length === 0);
     if (i >= 0) {
       return [
         finding(
@@ -43,15 +41,14 @@ const knownServiceAccounts = (config: MeshConfig): Set<string> =>
     ...config.workloads.map((w) => `${w.namespace}/${w.serviceAccount ?? 'default'}`),
   ]);
 
-function checkPrincipals(ap: IstioObject, config: MeshConfig): Validation[] {
+function checkPrincipals(ap: AuthorizationPolicy, config: MeshConfig): Validation[] {
   const known = knownServiceAccounts(config);
   const out: Validation[] = [];
-  records(ap.spec?.rules).forEach((rule, i) =>
-    records(rule.from).forEach((from, j) => {
-      const source = isRecord(from.source) ? from.source : {};
+  (ap.spec?.rules ?? []).forEach((rule, i) =>
+    (rule.from ?? []).forEach((from, j) => {
       for (const field of ['principals', 'notPrincipals'] as const) {
-        (Array.isArray(source[field]) ? source[field] : []).forEach((p, k) => {
-          if (typeof p !== 'string' || p.includes('*')) return;
+        (from.source?.[field] ?? []).forEach((p, k) => {
+          if (p.includes('*')) return;
           const m = PRINCIPAL.exec(p);
           if (!m?.[1] || !m[2] || known.has(`${m[1]}/${m[2]}`)) return;
           out.push(
@@ -70,9 +67,15 @@ function checkPrincipals(ap: IstioObject, config: MeshConfig): Validation[] {
 }
 
 /** Findings for an AuthorizationPolicy (codes SX31xx). */
-export function validateAuthorizationPolicy(ap: IstioObject, config: MeshConfig): Validation[] {
+export function validateAuthorizationPolicy(ap: AuthorizationPolicy, config: MeshConfig): Validation[] {
   return [
-    ...selectorMatchingNothing(ap, config, 'SX3101', 'selector'),
+    ...selectorMatchingNothing(
+      ap,
+      ap.spec?.selector?.matchLabels,
+      config,
+      'SX3101',
+      'spec.selector.matchLabels',
+    ),
     ...checkDenyAll(ap),
     ...checkPrincipals(ap, config),
   ];

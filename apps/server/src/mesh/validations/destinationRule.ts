@@ -1,25 +1,14 @@
-import type { Validation } from '@sextant/shared';
+import type { DestinationRule, TrafficPolicy, Validation } from '@sextant/shared';
 import { resolveHost } from '../hosts';
-import type { IstioObject, MeshConfig, ServiceInfo } from '../types';
+import type { MeshConfig, ServiceInfo } from '../types';
 import { effectiveMtlsMode } from './peerAuthentication';
-import {
-  finding,
-  hostKnown,
-  indexOf,
-  isRecord,
-  nsOf,
-  records,
-  sameObject,
-  serviceOfHost,
-  stringMap,
-  workloadsOfService,
-} from './helpers';
+import { finding, hostKnown, indexOf, nsOf, sameObject, serviceOfHost, workloadsOfService } from './helpers';
 
-function checkSubsets(dr: IstioObject, config: MeshConfig, svc: ServiceInfo): Validation[] {
+function checkSubsets(dr: DestinationRule, config: MeshConfig, svc: ServiceInfo): Validation[] {
   const behind = workloadsOfService(config, svc);
   const out: Validation[] = [];
-  records(dr.spec?.subsets).forEach((s, i) => {
-    const labels = stringMap(s.labels) ?? {};
+  (dr.spec?.subsets ?? []).forEach((s, i) => {
+    const labels = s.labels ?? {};
     if (behind.some((w) => Object.entries(labels).every(([k, v]) => w.labels[k] === v))) return;
     const wanted = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
@@ -29,14 +18,14 @@ function checkSubsets(dr: IstioObject, config: MeshConfig, svc: ServiceInfo): Va
         'SX2002',
         'warning',
         `spec.subsets[${i}].labels`,
-        `Subset "${String(s.name)}" selects no pod of ${svc.name} (no workload behind the service has ${wanted || 'these labels'}): traffic routed to it fails with 503. Fix the labels or deploy that version.`,
+        `Subset "${s.name}" selects no pod of ${svc.name} (no workload behind the service has ${wanted || 'these labels'}): traffic routed to it fails with 503. Fix the labels or deploy that version.`,
       ),
     );
   });
   return out;
 }
 
-function checkDuplicates(dr: IstioObject, config: MeshConfig, host: string): Validation[] {
+function checkDuplicates(dr: DestinationRule, config: MeshConfig, host: string): Validation[] {
   const clash = host.includes('*')
     ? []
     : (indexOf(config).destinationRulesByHost.get(resolveHost(host, nsOf(dr))) ?? []).filter(
@@ -54,21 +43,20 @@ function checkDuplicates(dr: IstioObject, config: MeshConfig, host: string): Val
 }
 
 /** Every `tls.mode: DISABLE` in the rule (top level, per port, per subset), by path. */
-function disabledTlsPaths(dr: IstioObject): string[] {
+function disabledTlsPaths(dr: DestinationRule): string[] {
   const out: string[] = [];
-  const visit = (policy: unknown, base: string): void => {
-    if (!isRecord(policy)) return;
-    if (isRecord(policy.tls) && policy.tls.mode === 'DISABLE') out.push(`${base}.tls.mode`);
-    records(policy.portLevelSettings).forEach((p, i) => {
-      if (isRecord(p.tls) && p.tls.mode === 'DISABLE') out.push(`${base}.portLevelSettings[${i}].tls.mode`);
+  const visit = (policy: TrafficPolicy | undefined, base: string): void => {
+    if (policy?.tls?.mode === 'DISABLE') out.push(`${base}.tls.mode`);
+    (policy?.portLevelSettings ?? []).forEach((p, i) => {
+      if (p.tls?.mode === 'DISABLE') out.push(`${base}.portLevelSettings[${i}].tls.mode`);
     });
   };
   visit(dr.spec?.trafficPolicy, 'spec.trafficPolicy');
-  records(dr.spec?.subsets).forEach((s, i) => visit(s.trafficPolicy, `spec.subsets[${i}].trafficPolicy`));
+  (dr.spec?.subsets ?? []).forEach((s, i) => visit(s.trafficPolicy, `spec.subsets[${i}].trafficPolicy`));
   return out;
 }
 
-function checkTlsAgainstStrict(dr: IstioObject, config: MeshConfig, svc: ServiceInfo): Validation[] {
+function checkTlsAgainstStrict(dr: DestinationRule, config: MeshConfig, svc: ServiceInfo): Validation[] {
   const paths = disabledTlsPaths(dr);
   if (paths.length === 0) return [];
   const strict = workloadsOfService(config, svc).filter(
@@ -86,8 +74,8 @@ function checkTlsAgainstStrict(dr: IstioObject, config: MeshConfig, svc: Service
 }
 
 /** Findings for a DestinationRule (codes SX2xxx). */
-export function validateDestinationRule(dr: IstioObject, config: MeshConfig): Validation[] {
-  const host = typeof dr.spec?.host === 'string' ? dr.spec.host : undefined;
+export function validateDestinationRule(dr: DestinationRule, config: MeshConfig): Validation[] {
+  const host = dr.spec?.host;
   if (!host)
     return [
       finding(

@@ -1,10 +1,10 @@
-import type { Validation } from '@sextant/shared';
-import type { IstioObject, MeshConfig, WorkloadInfo } from '../types';
-import { finding, isRecord, nsOf, records, sameObject, stringMap, workloadsWithLabels } from './helpers';
+import type { Gateway, Validation } from '@sextant/shared';
+import type { MeshConfig, WorkloadInfo } from '../types';
+import { finding, nsOf, sameObject, workloadsWithLabels } from './helpers';
 
 /** Gateway pods the selector picks, in any namespace (Istio's default scope for Gateway selectors). */
-function selected(gw: IstioObject, config: MeshConfig): WorkloadInfo[] {
-  const sel = stringMap(gw.spec?.selector) ?? {};
+function selected(gw: Gateway, config: MeshConfig): WorkloadInfo[] {
+  const sel = gw.spec?.selector ?? {};
   return Object.keys(sel).length === 0 ? [] : workloadsWithLabels(config, undefined, sel);
 }
 
@@ -12,22 +12,20 @@ function selected(gw: IstioObject, config: MeshConfig): WorkloadInfo[] {
 const bareHost = (h: string): string => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h);
 
 /** (host, port) pairs a Gateway listens for, with the path of each host. */
-function listeners(gw: IstioObject): { host: string; port: number; path: string }[] {
+function listeners(gw: Gateway): { host: string; port: number; path: string }[] {
   const out: { host: string; port: number; path: string }[] = [];
-  records(gw.spec?.servers).forEach((server, i) => {
-    const port =
-      isRecord(server.port) && typeof server.port.number === 'number' ? server.port.number : undefined;
+  (gw.spec?.servers ?? []).forEach((server, i) => {
+    const port = server.port?.number;
     if (port === undefined) return;
-    (Array.isArray(server.hosts) ? server.hosts : []).forEach((h, j) => {
-      if (typeof h === 'string')
-        out.push({ host: bareHost(h), port, path: `spec.servers[${i}].hosts[${j}]` });
+    (server.hosts ?? []).forEach((h, j) => {
+      out.push({ host: bareHost(h), port, path: `spec.servers[${i}].hosts[${j}]` });
     });
   });
   return out;
 }
 
-function checkSelector(gw: IstioObject, config: MeshConfig, pods: WorkloadInfo[]): Validation[] {
-  const sel = stringMap(gw.spec?.selector) ?? {};
+function checkSelector(gw: Gateway, config: MeshConfig, pods: WorkloadInfo[]): Validation[] {
+  const sel = gw.spec?.selector ?? {};
   if (pods.length > 0 || Object.keys(sel).length === 0) return [];
   const wanted = Object.entries(sel)
     .map(([k, v]) => `${k}=${v}`)
@@ -42,14 +40,14 @@ function checkSelector(gw: IstioObject, config: MeshConfig, pods: WorkloadInfo[]
   ];
 }
 
-function checkDuplicateListeners(gw: IstioObject, config: MeshConfig, pods: WorkloadInfo[]): Validation[] {
+function checkDuplicateListeners(gw: Gateway, config: MeshConfig, pods: WorkloadInfo[]): Validation[] {
   const mine = new Set(pods.map((w) => `${w.namespace}/${w.name}`));
-  const sameSelector = JSON.stringify(stringMap(gw.spec?.selector) ?? {});
+  const sameSelector = JSON.stringify(gw.spec?.selector ?? {});
   const others = config.gateways
     .filter((o) => !sameObject(o, gw))
     .filter(
       (o) =>
-        JSON.stringify(stringMap(o.spec?.selector) ?? {}) === sameSelector ||
+        JSON.stringify(o.spec?.selector ?? {}) === sameSelector ||
         selected(o, config).some((w) => mine.has(`${w.namespace}/${w.name}`)),
     )
     .map((o) => ({ o, listeners: listeners(o) }));
@@ -69,15 +67,12 @@ function checkDuplicateListeners(gw: IstioObject, config: MeshConfig, pods: Work
   return out;
 }
 
-function checkCredentials(gw: IstioObject, pods: WorkloadInfo[], secrets: ReadonlySet<string>): Validation[] {
+function checkCredentials(gw: Gateway, pods: WorkloadInfo[], secrets: ReadonlySet<string>): Validation[] {
   const namespaces = [...new Set(pods.map((w) => w.namespace))];
   if (namespaces.length === 0) return [];
   const out: Validation[] = [];
-  records(gw.spec?.servers).forEach((server, i) => {
-    const name =
-      isRecord(server.tls) && typeof server.tls.credentialName === 'string'
-        ? server.tls.credentialName
-        : undefined;
+  (gw.spec?.servers ?? []).forEach((server, i) => {
+    const name = server.tls?.credentialName;
     if (!name) return;
     const missing = namespaces.filter((ns) => !secrets.has(name.includes('/') ? name : `${ns}/${name}`));
     if (missing.length === 0) return;
@@ -98,7 +93,7 @@ function checkCredentials(gw: IstioObject, pods: WorkloadInfo[], secrets: Readon
  * server does not cache Secrets; without it the credentialName check is skipped.
  */
 export function validateGateway(
-  gw: IstioObject,
+  gw: Gateway,
   config: MeshConfig,
   secrets?: ReadonlySet<string>,
 ): Validation[] {

@@ -1,23 +1,15 @@
-import type { ConfigRef, Severity, Validation } from '@sextant/shared';
+import type { ConfigRef, DestinationRule, Severity, Validation, VirtualService } from '@sextant/shared';
 import { hostMatches, resolveHost, selectorMatches, serviceFqdn } from '../hosts';
-import type { IstioObject, MeshConfig, ServiceInfo, WorkloadInfo } from '../types';
+import type { MeshConfig, ServiceInfo, WorkloadInfo } from '../types';
 
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-export const records = (v: unknown): Record<string, unknown>[] =>
-  Array.isArray(v) ? v.filter(isRecord) : [];
-export const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const stringMap = (v: unknown): Record<string, string> | undefined => {
-  if (!isRecord(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-};
+/** Kind, namespace and name: what tells two Istio objects apart. */
+export interface ObjectIdentity {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
 
-export const nsOf = (o: IstioObject): string => o.metadata.namespace ?? 'default';
-export const sameObject = (a: IstioObject, b: IstioObject): boolean =>
+export const nsOf = (o: ObjectIdentity): string => o.metadata.namespace ?? 'default';
+export const sameObject = (a: ObjectIdentity, b: ObjectIdentity): boolean =>
   a.kind === b.kind && a.metadata.name === b.metadata.name && nsOf(a) === nsOf(b);
 export const refKey = (r: ConfigRef): string => `${r.kind}/${r.namespace}/${r.name}`;
 
@@ -39,10 +31,10 @@ interface ConfigIndex {
   servicesByFqdn: Map<string, ServiceInfo>;
   workloadsByNs: Map<string, WorkloadInfo[]>;
   /** VirtualServices by each resolved, non-wildcard host. */
-  virtualServicesByHost: Map<string, IstioObject[]>;
+  virtualServicesByHost: Map<string, VirtualService[]>;
   /** DestinationRules by resolved host; wildcard hosts are kept apart and scanned. */
-  destinationRulesByHost: Map<string, IstioObject[]>;
-  wildcardDestinationRules: IstioObject[];
+  destinationRulesByHost: Map<string, DestinationRule[]>;
+  wildcardDestinationRules: DestinationRule[];
 }
 
 const indexes = new WeakMap<MeshConfig, ConfigIndex>();
@@ -65,14 +57,12 @@ export function indexOf(config: MeshConfig): ConfigIndex {
   for (const w of config.workloads) push(index.workloadsByNs, w.namespace, w);
   for (const vs of config.virtualServices) {
     const hosts = new Set(
-      strings(vs.spec?.hosts)
-        .filter((h) => !h.includes('*'))
-        .map((h) => resolveHost(h, nsOf(vs))),
+      (vs.spec?.hosts ?? []).filter((h) => !h.includes('*')).map((h) => resolveHost(h, nsOf(vs))),
     );
     for (const h of hosts) push(index.virtualServicesByHost, h, vs);
   }
   for (const dr of config.destinationRules) {
-    const host = asString(dr.spec?.host);
+    const host = dr.spec?.host;
     if (host === undefined) continue;
     if (host.includes('*')) index.wildcardDestinationRules.push(dr);
     else push(index.destinationRulesByHost, resolveHost(host, nsOf(dr)), dr);
@@ -87,7 +77,7 @@ export function hostKnown(config: MeshConfig, host: string, namespace: string): 
   const fqdn = resolveHost(host, namespace);
   if (indexOf(config).servicesByFqdn.has(fqdn)) return true;
   return config.serviceEntries.some((se) =>
-    strings(se.spec?.hosts).some((h) => hostMatches(h, fqdn) || hostMatches(resolveHost(h, nsOf(se)), fqdn)),
+    (se.spec?.hosts ?? []).some((h) => hostMatches(h, fqdn) || hostMatches(resolveHost(h, nsOf(se)), fqdn)),
   );
 }
 
@@ -96,11 +86,11 @@ export const serviceOfHost = (config: MeshConfig, host: string, namespace: strin
   indexOf(config).servicesByFqdn.get(resolveHost(host, namespace));
 
 /** DestinationRules whose host covers the service (same rule as istioConfig.destinationRulesFor). */
-export function destinationRulesOf(config: MeshConfig, svc: ServiceInfo): IstioObject[] {
+export function destinationRulesOf(config: MeshConfig, svc: ServiceInfo): DestinationRule[] {
   const index = indexOf(config);
   const fqdn = serviceFqdn(svc.name, svc.namespace);
   const wild = index.wildcardDestinationRules.filter((dr) =>
-    hostMatches(resolveHost(asString(dr.spec?.host) ?? '', nsOf(dr)), fqdn),
+    hostMatches(resolveHost(dr.spec?.host ?? '', nsOf(dr)), fqdn),
   );
   return [...(index.destinationRulesByHost.get(fqdn) ?? []), ...wild];
 }
@@ -127,17 +117,17 @@ export function namespaceInjected(config: MeshConfig, namespace: string): boolea
   return labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined;
 }
 
-/** Shared check for `selector.matchLabels` of the security kinds: a selector that picks no workload. */
+/**
+ * Shared check for the selectors of the security kinds and Sidecar: one (at `path`, e.g.
+ * `spec.selector.matchLabels`) that picks no workload in the object's namespace.
+ */
 export function selectorMatchingNothing(
-  o: IstioObject,
+  o: ObjectIdentity,
+  labels: Record<string, string> | undefined,
   config: MeshConfig,
   code: string,
-  field: 'selector' | 'workloadSelector',
+  path: string,
 ): Validation[] {
-  const sel = o.spec?.[field];
-  if (!isRecord(sel)) return [];
-  const key = field === 'selector' ? 'matchLabels' : 'labels';
-  const labels = stringMap(sel[key]);
   if (!labels || Object.keys(labels).length === 0) return [];
   if (workloadsWithLabels(config, nsOf(o), labels).length > 0) return [];
   const wanted = Object.entries(labels)
@@ -147,7 +137,7 @@ export function selectorMatchingNothing(
     finding(
       code,
       'warning',
-      `spec.${field}.${key}`,
+      path,
       `No workload in namespace ${nsOf(o)} has the labels ${wanted}, so this ${o.kind} applies to nothing: fix the labels or remove the object.`,
     ),
   ];
@@ -157,11 +147,11 @@ export function selectorMatchingNothing(
  * For kinds of which a namespace may hold only one without a selector (PeerAuthentication,
  * Sidecar): the others that clash with `o`, none when `o` has a selector itself.
  */
-export function otherNamespaceWide(
-  o: IstioObject,
-  all: readonly IstioObject[],
-  isNamespaceWide: (x: IstioObject) => boolean,
-): IstioObject[] {
+export function otherNamespaceWide<T extends ObjectIdentity>(
+  o: T,
+  all: readonly T[],
+  isNamespaceWide: (x: T) => boolean,
+): T[] {
   if (!isNamespaceWide(o)) return [];
   return all.filter((x) => !sameObject(x, o) && nsOf(x) === nsOf(o) && isNamespaceWide(x));
 }

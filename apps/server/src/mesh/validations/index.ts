@@ -1,6 +1,12 @@
-import type { ConfigFinding, ConfigRef, UnreadableIstioObject, Validation } from '@sextant/shared';
+import type {
+  ConfigFinding,
+  ConfigRef,
+  IstioResource,
+  UnreadableIstioObject,
+  Validation,
+} from '@sextant/shared';
 import { refOf } from '../istioConfig';
-import type { IstioObject, MeshConfig } from '../types';
+import type { MeshConfig } from '../types';
 import { validateAuthorizationPolicy } from './authorizationPolicy';
 import { validateDestinationRule } from './destinationRule';
 import { validateGateway } from './gateway';
@@ -30,7 +36,7 @@ export interface ValidationExtras {
 
 /** Findings for any Istio object (ServiceEntry has no checks yet). */
 export function validateIstioObject(
-  o: IstioObject,
+  o: IstioResource,
   config: MeshConfig,
   extras: ValidationExtras = {},
 ): Validation[] {
@@ -49,7 +55,7 @@ export function validateIstioObject(
       return validateRequestAuthentication(o, config);
     case 'Sidecar':
       return validateSidecar(o, config);
-    default:
+    case 'ServiceEntry':
       return [];
   }
 }
@@ -69,7 +75,7 @@ export const schemaFindings = (u: UnreadableIstioObject): Validation[] =>
     ),
   );
 
-const allIstioObjects = (config: MeshConfig): IstioObject[] => [
+const allIstioObjects = (config: MeshConfig): IstioResource[] => [
   ...config.virtualServices,
   ...config.destinationRules,
   ...config.gateways,

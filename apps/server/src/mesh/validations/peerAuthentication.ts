@@ -1,24 +1,18 @@
-import type { Validation } from '@sextant/shared';
+import type { PeerAuthentication, Validation } from '@sextant/shared';
 import { selectorMatches } from '../hosts';
-import type { IstioObject, MeshConfig } from '../types';
-import {
-  finding,
-  isRecord,
-  nsOf,
-  ROOT_NAMESPACE,
-  otherNamespaceWide,
-  selectorMatchingNothing,
-  stringMap,
-} from './helpers';
+import type { MeshConfig } from '../types';
+import { finding, nsOf, ROOT_NAMESPACE, otherNamespaceWide, selectorMatchingNothing } from './helpers';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 
-const modeOf = (pa: IstioObject): MtlsMode | undefined => {
-  const mode = isRecord(pa.spec?.mtls) ? pa.spec.mtls.mode : undefined;
+const modeOf = (pa: PeerAuthentication): MtlsMode | undefined => {
+  const mode = pa.spec?.mtls?.mode;
   return mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE' ? mode : undefined;
 };
-const isNamespaceWide = (pa: IstioObject): boolean => {
-  const sel = isRecord(pa.spec?.selector) ? stringMap(pa.spec.selector.matchLabels) : undefined;
+const matchLabelsOf = (pa: PeerAuthentication): Record<string, string> | undefined =>
+  pa.spec?.selector?.matchLabels;
+const isNamespaceWide = (pa: PeerAuthentication): boolean => {
+  const sel = matchLabelsOf(pa);
   return !sel || Object.keys(sel).length === 0;
 };
 
@@ -34,13 +28,7 @@ export function effectiveMtlsMode(
 ): MtlsMode {
   const inNs = config.peerAuthentications.filter((pa) => nsOf(pa) === namespace);
   const workload = inNs.find(
-    (pa) =>
-      !isNamespaceWide(pa) &&
-      selectorMatches(
-        stringMap(isRecord(pa.spec?.selector) ? pa.spec.selector.matchLabels : undefined),
-        labels,
-      ) &&
-      modeOf(pa) !== undefined,
+    (pa) => !isNamespaceWide(pa) && selectorMatches(matchLabelsOf(pa), labels) && modeOf(pa) !== undefined,
   );
   const nsWide = inNs.find((pa) => isNamespaceWide(pa) && modeOf(pa) !== undefined);
   const meshWide = config.peerAuthentications.find(
@@ -51,8 +39,8 @@ export function effectiveMtlsMode(
 }
 
 /** Findings for a PeerAuthentication (codes SX30xx). */
-export function validatePeerAuthentication(pa: IstioObject, config: MeshConfig): Validation[] {
-  const out = selectorMatchingNothing(pa, config, 'SX3001', 'selector');
+export function validatePeerAuthentication(pa: PeerAuthentication, config: MeshConfig): Validation[] {
+  const out = selectorMatchingNothing(pa, matchLabelsOf(pa), config, 'SX3001', 'spec.selector.matchLabels');
   const others = otherNamespaceWide(pa, config.peerAuthentications, isNamespaceWide);
   if (others.length > 0) {
     out.push(

@@ -1,12 +1,18 @@
-import type { Validation } from '@sextant/shared';
-import type { IstioObject, MeshConfig } from '../types';
-import { finding, isRecord, nsOf, otherNamespaceWide, selectorMatchingNothing } from './helpers';
+import type { Sidecar, Validation } from '@sextant/shared';
+import type { MeshConfig } from '../types';
+import { finding, nsOf, otherNamespaceWide, selectorMatchingNothing } from './helpers';
 
-const namespaceWide = (o: IstioObject): boolean => !isRecord(o.spec?.workloadSelector);
+const namespaceWide = (o: Sidecar): boolean => o.spec?.workloadSelector === undefined;
 
 /** Findings for a Sidecar (codes SX33xx). */
-export function validateSidecar(sc: IstioObject, config: MeshConfig): Validation[] {
-  const out = selectorMatchingNothing(sc, config, 'SX3301', 'workloadSelector');
+export function validateSidecar(sc: Sidecar, config: MeshConfig): Validation[] {
+  const out = selectorMatchingNothing(
+    sc,
+    sc.spec?.workloadSelector?.labels,
+    config,
+    'SX3301',
+    'spec.workloadSelector.labels',
+  );
   const others = otherNamespaceWide(sc, config.sidecars, namespaceWide);
   if (others.length > 0) {
     out.push(

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { meshConfigFromObjects } from '../config';
 import type { ObjectLists } from '../config';
-import { parseIstioObject } from '@sextant/shared';
-import type { IstioKind, IstioKindMap } from '@sextant/shared';
-import type { IstioObject, K8sObject, MeshConfig } from '../types';
+import { isIstioKind, parseIstioObject } from '@sextant/shared';
+import type { IstioKind, IstioKindMap, IstioResource } from '@sextant/shared';
+import type { K8sObject, MeshConfig } from '../types';
 
 export const FIXTURES = new URL('../../../../../fixtures/istio/', import.meta.url);
 
@@ -47,8 +47,7 @@ const CORE_LISTS = {
   Deployment: 'deployments',
 } as const;
 
-export const isIstioObject = (o: K8sObject): o is IstioObject =>
-  typeof o.kind === 'string' && o.kind in ISTIO_LISTS;
+export const isIstioObject = (o: K8sObject): o is K8sObject & { kind: IstioKind } => isIstioKind(o.kind);
 
 const ns = (name: string, labels: Record<string, string> = {}): K8sObject => ({
   apiVersion: 'v1',
@@ -113,7 +112,7 @@ const identity = (o: K8sObject): string => `${o.kind ?? ''}/${o.metadata.namespa
  */
 export function fixtureFindings(
   file: string,
-  validate: (o: IstioObject, c: MeshConfig) => { code: string; severity: string; path: string }[],
+  validate: (o: IstioResource, c: MeshConfig) => { code: string; severity: string; path: string }[],
 ): string[] {
   const sample = objectsFromFixture(file, 'bookinfo');
   const replaced = new Set(sample.map(identity));
@@ -125,7 +124,7 @@ export function fixtureFindings(
   return sample
     .filter(isIstioObject)
     .flatMap((o) =>
-      validate({ ...o, spec: (o.spec ?? {}) as Record<string, unknown> }, config).map(
+      validate(typedIstio(o.kind, o), config).map(
         (v) => `${o.kind}/${o.metadata.name} ${v.code} ${v.severity} ${v.path}`,
       ),
     );

@@ -1,18 +1,7 @@
-import { matchesEveryRequest, type Validation } from '@sextant/shared';
+import { matchesEveryRequest, type Validation, type VirtualService } from '@sextant/shared';
 import { resolveHost } from '../hosts';
-import type { IstioObject, MeshConfig } from '../types';
-import {
-  destinationRulesOf,
-  finding,
-  hostKnown,
-  indexOf,
-  isRecord,
-  nsOf,
-  records,
-  sameObject,
-  serviceOfHost,
-  strings,
-} from './helpers';
+import type { MeshConfig } from '../types';
+import { destinationRulesOf, finding, hostKnown, indexOf, nsOf, sameObject, serviceOfHost } from './helpers';
 
 const MESH = 'mesh';
 
@@ -27,14 +16,14 @@ export function gatewayKey(ref: string, namespace: string): string {
 }
 
 /** The gateways a VirtualService is bound to; none written means the sidecars (`mesh`). */
-export function gatewaysOf(vs: IstioObject): string[] {
-  const refs = strings(vs.spec?.gateways).map((g) => gatewayKey(g, nsOf(vs)));
+export function gatewaysOf(vs: VirtualService): string[] {
+  const refs = (vs.spec?.gateways ?? []).map((g) => gatewayKey(g, nsOf(vs)));
   return refs.length > 0 ? refs : [MESH];
 }
 
-function checkHosts(vs: IstioObject, config: MeshConfig): Validation[] {
-  const hosts = vs.spec?.hosts;
-  if (!Array.isArray(hosts) || hosts.length === 0) {
+function checkHosts(vs: VirtualService, config: MeshConfig): Validation[] {
+  const hosts = vs.spec?.hosts ?? [];
+  if (hosts.length === 0) {
     return [
       finding(
         'SX1000',
@@ -48,7 +37,7 @@ function checkHosts(vs: IstioObject, config: MeshConfig): Validation[] {
   if (!gatewaysOf(vs).includes(MESH)) return [];
   const out: Validation[] = [];
   hosts.forEach((h, i) => {
-    if (typeof h !== 'string' || hostKnown(config, h, nsOf(vs))) return;
+    if (hostKnown(config, h, nsOf(vs))) return;
     out.push(
       finding(
         'SX1004',
@@ -61,11 +50,10 @@ function checkHosts(vs: IstioObject, config: MeshConfig): Validation[] {
   return out;
 }
 
-function checkGateways(vs: IstioObject, config: MeshConfig): Validation[] {
+function checkGateways(vs: VirtualService, config: MeshConfig): Validation[] {
   const known = new Set(config.gateways.map((g) => `${nsOf(g)}/${g.metadata.name}`));
   const out: Validation[] = [];
-  const check = (ref: unknown, path: string): void => {
-    if (typeof ref !== 'string') return;
+  const check = (ref: string, path: string): void => {
     const key = gatewayKey(ref, nsOf(vs));
     if (key === MESH || known.has(key)) return;
     out.push(
@@ -77,28 +65,24 @@ function checkGateways(vs: IstioObject, config: MeshConfig): Validation[] {
       ),
     );
   };
-  (Array.isArray(vs.spec?.gateways) ? vs.spec.gateways : []).forEach((g, i) =>
-    check(g, `spec.gateways[${i}]`),
-  );
-  records(vs.spec?.http).forEach((rule, i) =>
-    records(rule.match).forEach((m, j) =>
-      (Array.isArray(m.gateways) ? m.gateways : []).forEach((g, k) =>
-        check(g, `spec.http[${i}].match[${j}].gateways[${k}]`),
-      ),
+  (vs.spec?.gateways ?? []).forEach((g, i) => check(g, `spec.gateways[${i}]`));
+  (vs.spec?.http ?? []).forEach((rule, i) =>
+    (rule.match ?? []).forEach((m, j) =>
+      (m.gateways ?? []).forEach((g, k) => check(g, `spec.http[${i}].match[${j}].gateways[${k}]`)),
     ),
   );
   return out;
 }
 
-function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
+function checkRoutes(vs: VirtualService, config: MeshConfig): Validation[] {
   const out: Validation[] = [];
   const ns = nsOf(vs);
   for (const section of ['http', 'tcp', 'tls'] as const) {
-    records(vs.spec?.[section]).forEach((rule, i) => {
-      const routes = records(rule.route);
+    (vs.spec?.[section] ?? []).forEach((rule, i) => {
+      const routes = rule.route ?? [];
       const base = `spec.${section}[${i}]`;
       if (routes.length > 1) {
-        const sum = routes.reduce((s, r) => s + (typeof r.weight === 'number' ? r.weight : 0), 0);
+        const sum = routes.reduce((s, r) => s + (r.weight ?? 0), 0);
         if (sum !== 100) {
           out.push(
             finding(
@@ -112,7 +96,8 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
       }
       routes.forEach((r, j) => {
         const w = r.weight;
-        if (w !== undefined && (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100)) {
+        // The schema makes it a number; Istio wants a whole percentage.
+        if (w !== undefined && (!Number.isInteger(w) || w < 0 || w > 100)) {
           out.push(
             finding(
               'SX1008',
@@ -122,8 +107,7 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
             ),
           );
         }
-        const dest = isRecord(r.destination) ? r.destination : {};
-        const host = typeof dest.host === 'string' ? dest.host : undefined;
+        const { host, subset } = r.destination;
         const path = `${base}.route[${j}].destination`;
         if (!host) return;
         if (!hostKnown(config, host, ns)) {
@@ -137,11 +121,10 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
           );
           return;
         }
-        const subset = typeof dest.subset === 'string' ? dest.subset : undefined;
         const svc = serviceOfHost(config, host, ns);
         if (!subset || !svc) return;
         const defined = destinationRulesOf(config, svc).some((dr) =>
-          records(dr.spec?.subsets).some((s) => s.name === subset),
+          (dr.spec?.subsets ?? []).some((s) => s.name === subset),
         );
         if (!defined) {
           out.push(
@@ -159,8 +142,8 @@ function checkRoutes(vs: IstioObject, config: MeshConfig): Validation[] {
   return out;
 }
 
-function checkUnreachableRules(vs: IstioObject): Validation[] {
-  const rules = records(vs.spec?.http);
+function checkUnreachableRules(vs: VirtualService): Validation[] {
+  const rules = vs.spec?.http ?? [];
   // The same catch-all rule the graph and the forms use for a service's default route.
   const catchAll = rules.findIndex(matchesEveryRequest);
   if (catchAll < 0) return [];
@@ -176,11 +159,11 @@ function checkUnreachableRules(vs: IstioObject): Validation[] {
     );
 }
 
-function checkDuplicateHosts(vs: IstioObject, config: MeshConfig): Validation[] {
+function checkDuplicateHosts(vs: VirtualService, config: MeshConfig): Validation[] {
   const mine = new Set(gatewaysOf(vs));
   const byHost = indexOf(config).virtualServicesByHost;
   const out: Validation[] = [];
-  strings(vs.spec?.hosts).forEach((h, i) => {
+  (vs.spec?.hosts ?? []).forEach((h, i) => {
     if (h.includes('*')) return;
     const clash = (byHost.get(resolveHost(h, nsOf(vs))) ?? [])
       .filter((o) => !sameObject(o, vs) && gatewaysOf(o).some((g) => mine.has(g)))
@@ -199,7 +182,7 @@ function checkDuplicateHosts(vs: IstioObject, config: MeshConfig): Validation[] 
 }
 
 /** Findings for a VirtualService (codes SX1xxx). */
-export function validateVirtualService(vs: IstioObject, config: MeshConfig): Validation[] {
+export function validateVirtualService(vs: VirtualService, config: MeshConfig): Validation[] {
   return [
     ...checkHosts(vs, config),
     ...checkGateways(vs, config),

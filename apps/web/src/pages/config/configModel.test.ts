@@ -104,4 +104,16 @@ describe('editing model', () => {
       { ok: false },
     );
   });
+
+  it('names a field of the wrong type, as the server would read it', () => {
+    const broken = {
+      kind: 'VirtualService',
+      metadata: { name: 'r' },
+      spec: { hosts: 'reviews', http: [{ route: [{ destination: { subset: 'v1' } }] }] },
+    };
+    expect(checkEdited(broken, {})).toEqual({
+      ok: false,
+      message: 'spec.hosts: Invalid input: expected array, received string (and 1 more).',
+    });
+  });
 });

@@ -1,4 +1,6 @@
+import { parseIstioObject } from '@sextant/shared';
 import type { IstioObjectWithValidations, Severity, Validation } from '@sextant/shared';
+import { z } from 'zod';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 
@@ -111,12 +113,17 @@ export function yamlDiff(name: string, before: string, after: string, labels = [
     .join('\n');
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** What a YAML document must be before anything else is checked: one mapping. */
+const Document = z.looseObject({
+  apiVersion: z.unknown().optional(),
+  kind: z.unknown().optional(),
+  metadata: z.looseObject({ name: z.unknown().optional(), namespace: z.unknown().optional() }).optional(),
+});
 
 /**
  * What is wrong with the edited document before it is worth sending: it must be one Istio object,
- * the kind the page is about, with a name (the same name when editing).
+ * the kind the page is about, with a name (the same name when editing), and every field Sextant
+ * knows of the type Istio gives it (the schema the server reads objects with).
  */
 export function checkEdited(
   value: unknown,
@@ -124,12 +131,14 @@ export function checkEdited(
 ):
   | { ok: true; object: Record<string, unknown>; kind: IstioKindInfo; name: string; namespace?: string }
   | { ok: false; message: string } {
-  if (!isRecord(value))
+  const doc = Document.safeParse(value);
+  if (!doc.success)
     return {
       ok: false,
       message: 'The YAML must be one object (a mapping with apiVersion, kind, metadata, spec).',
     };
-  const kind = typeof value.kind === 'string' ? kindInfo(value.kind) : undefined;
+  const object = doc.data;
+  const kind = typeof object.kind === 'string' ? kindInfo(object.kind) : undefined;
   if (!kind) {
     return {
       ok: false,
@@ -141,8 +150,7 @@ export function checkEdited(
       ok: false,
       message: `kind: this page edits a ${expected.kind}; it cannot become a ${kind.kind}.`,
     };
-  const metadata = isRecord(value.metadata) ? value.metadata : {};
-  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '';
   if (!name) return { ok: false, message: 'metadata.name: required.' };
   if (expected.name && name !== expected.name) {
     return {
@@ -150,15 +158,21 @@ export function checkEdited(
       message: `metadata.name: renaming is not an edit; keep "${expected.name}" or create a new object.`,
     };
   }
-  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+  const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : undefined;
   if (expected.namespace && namespace && namespace !== expected.namespace) {
     return {
       ok: false,
       message: `metadata.namespace: keep "${expected.namespace}"; moving an object is delete + create.`,
     };
   }
-  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : kind.apiVersion;
-  return { ok: true, object: { ...value, apiVersion }, kind, name, namespace };
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : kind.apiVersion;
+  const parsed = parseIstioObject(kind.kind, { ...object, apiVersion });
+  if (!parsed.ok) {
+    const [first, ...rest] = parsed.unreadable.issues;
+    const more = rest.length > 0 ? ` (and ${rest.length} more)` : '';
+    return { ok: false, message: `${first?.path ?? 'spec'}: ${first?.message ?? 'not readable'}${more}.` };
+  }
+  return { ok: true, object: parsed.object, kind, name, namespace };
 }
 
 /** The YAML a new object starts from. */
