@@ -8,15 +8,19 @@ export interface RunningSextant {
   stop: () => Promise<void>;
 }
 
-async function startCli(args: string[], readyTimeoutMs: number): Promise<RunningSextant> {
-  const port = await freePort();
+async function startCli(
+  args: string[],
+  readyTimeoutMs: number,
+  options: { port?: number; readyPath?: string } = {},
+): Promise<RunningSextant> {
+  const port = options.port ?? (await freePort());
   const started = startProcess(TSX_BIN, [join(SERVER_DIR, 'src/cli.ts'), ...args, '--port', String(port)], {
     cwd: SERVER_DIR,
     env: { NO_COLOR: '1', BROWSER: 'none' },
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/api/namespaces`, started, readyTimeoutMs);
+    await waitForHttp(`${url}${options.readyPath ?? '/api/namespaces'}`, started, readyTimeoutMs);
   } catch (error) {
     await started.stop();
     throw error;
@@ -49,4 +53,12 @@ export function startServe(options: {
     ],
     90_000,
   );
+}
+
+/**
+ * `sextant serve` with the given flags (e.g. `--auth token`), on `port` when given; ready once
+ * `/readyz` answers, since the API needs a sign-in.
+ */
+export function startServeWith(args: string[], options: { port?: number } = {}): Promise<RunningSextant> {
+  return startCli(['serve', '--host', '127.0.0.1', ...args], 90_000, { ...options, readyPath: '/readyz' });
 }

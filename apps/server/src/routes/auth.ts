@@ -180,7 +180,8 @@ export function authRouter(deps: AppDeps, auth: Authenticator): Router {
     const fail = (message: string) => res.redirect(302, `/login?error=${encodeURIComponent(message)}`);
     if (!auth.oidc) return fail('OpenID Connect sign-in is not configured on this server.');
     const flow = await flowCookie(req, res);
-    const pending = flow;
+    // One use only; copied first, since destroy() empties the session object itself.
+    const pending: Partial<PendingLogin> = { ...flow };
     flow.destroy();
     if (typeof req.query.error === 'string') {
       const description = typeof req.query.error_description === 'string' ? req.query.error_description : '';

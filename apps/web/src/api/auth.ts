@@ -12,8 +12,9 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (token: string) => apiSend('POST', '/auth/login', { token }, LoginResponse),
-    // Everything cached so far was read as nobody (or somebody else): read it again.
-    onSuccess: () => queryClient.resetQueries(),
+    // Everything cached so far was read as nobody (or somebody else): read it again. Invalidate,
+    // not reset: the sign-in form stays on screen (and mounted) until the new identity is known.
+    onSuccess: () => queryClient.invalidateQueries(),
   });
 }
 
