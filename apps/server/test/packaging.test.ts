@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -498,6 +499,53 @@ describe('deploy/base applied to mesh-sim with kubectl', () => {
       expect(await can('impersonate', 'serviceaccounts'), overlay).toBe('no');
     }
   });
+
+  it.each(['token', 'header'] as const)(
+    '%s: the real CLI takes the overlay’s arguments and answers on the Service’s name',
+    async (overlay) => {
+      const docs = await render(`deploy/overlays/${overlay}`);
+      const deployment = docs.find((d) => d.kind === 'Deployment') ?? {};
+      const pod = obj(obj(obj(deployment.spec, 'spec').template, 'template').spec, 'pod spec');
+      const args = strings(obj(list(pod.containers, 'containers')[0], 'container').args, 'args').map((a) =>
+        a
+          .replace(/^--host=.*$/, '--host=127.0.0.1')
+          .replace(/^--port=.*$/, '--port=0')
+          // What the kubelet would expand from the overlay's ConfigMap.
+          .replace('$(SEXTANT_PUBLIC_URL)', 'https://sextant.example.com'),
+      );
+      const serve = start(TSX, [
+        'apps/server/src/cli.ts',
+        ...args,
+        `--kubeconfig=${sim.kubeconfig}`,
+        `--context=${ADMIN_CONTEXT}`,
+        `--state-dir=${cacheDir}`,
+      ]);
+      try {
+        const url = await waitFor(() => /serving on (http:\/\/\S+)/.exec(serve.output())?.[1], {
+          timeoutMs: 60_000,
+          what: `sextant serving (${serve.output()})`,
+        });
+        const port = new URL(url).port;
+        const info = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = httpRequest(
+            `${url}/api/auth/info`,
+            { headers: { host: `sextant.istio-system.svc:${port}` } },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+        expect(info.status, info.text).toBe(200);
+        expect(JSON.parse(info.text)).toMatchObject({ strategy: overlay, authenticated: false });
+      } finally {
+        await serve.stop();
+      }
+    },
+  );
 });
 
 const OVERLAYS = ['token', 'openid', 'header'] as const;
