@@ -26,7 +26,6 @@ import type { RunningServer } from '../src/server';
 import { getJson, silentLogger, waitFor } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = join(ROOT, 'apps/server/src/cli.ts');
 
 let sim: MeshSim;
@@ -88,13 +87,19 @@ interface Cli {
 }
 
 function dashboard(args: string[]): Cli {
-  const child = spawn(TSX, [MAIN, 'dashboard', ...args, '--kubeconfig', sim.kubeconfig], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    // A browser must never open from a test, whatever the flags say.
-    env: { ...process.env, PATH: '/usr/bin:/bin', DISPLAY: '' },
-  });
+  // `node --import tsx`, not the tsx CLI: that wrapper relays SIGTERM and, when the child does not
+  // acknowledge within 30 ms (a loaded machine), kills it and exits 143 instead of letting it stop.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, 'dashboard', ...args, '--kubeconfig', sim.kubeconfig],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      // A browser must never open from a test, whatever the flags say.
+      env: { ...process.env, PATH: '/usr/bin:/bin', DISPLAY: '' },
+    },
+  );
   running.add(child);
   let out = '';
   let err = '';

@@ -24,7 +24,6 @@ import { exposureProblem } from '../src/security/exposure';
 import { waitFor } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 type Obj = Record<string, unknown>;
@@ -250,7 +249,12 @@ describe('docker-compose.yml commands, run without Docker', () => {
           .replace(/127\.0\.0\.1:9090\b/, `127.0.0.1:${promPort}`),
       );
 
-    const sim = start(TSX, ['packages/mesh-sim/src/cli.ts', ...rewrite(command('mesh-sim'))]);
+    const sim = start(process.execPath, [
+      '--import',
+      'tsx',
+      'packages/mesh-sim/src/cli.ts',
+      ...rewrite(command('mesh-sim')),
+    ]);
     running.push(sim);
     const ready = await waitFor(() => /^\{"apiServer".*\}$/m.exec(sim.output())?.[0], {
       timeoutMs: 60_000,
@@ -273,7 +277,12 @@ describe('docker-compose.yml commands, run without Docker', () => {
     const prom = start('/usr/bin/prometheus', [...promArgs, `--storage.tsdb.path=${join(dir, 'tsdb')}`]);
     running.push(prom);
 
-    const serve = start(TSX, ['apps/server/src/cli.ts', ...rewrite(command('sextant'))]);
+    const serve = start(process.execPath, [
+      '--import',
+      'tsx',
+      'apps/server/src/cli.ts',
+      ...rewrite(command('sextant')),
+    ]);
     running.push(serve);
     const url = await waitFor(() => /serving on (http:\/\/\S+)/.exec(serve.output())?.[1], {
       timeoutMs: 60_000,
@@ -513,7 +522,9 @@ describe('deploy/base applied to mesh-sim with kubectl', () => {
           // What the kubelet would expand from the overlay's ConfigMap.
           .replace('$(SEXTANT_PUBLIC_URL)', 'https://sextant.example.com'),
       );
-      const serve = start(TSX, [
+      const serve = start(process.execPath, [
+        '--import',
+        'tsx',
         'apps/server/src/cli.ts',
         ...args,
         `--kubeconfig=${sim.kubeconfig}`,
