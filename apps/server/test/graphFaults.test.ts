@@ -136,18 +136,41 @@ describe('the same graph as Kiali draws from the same Prometheus data', () => {
 `),
     );
     await edgeWhen(PP_REVIEWS, (x) => share(x, 'FI') > 0.2, 'FI on productpage → reviews');
+    // The boutique's own load (gRPC and TCP) in Prometheus too, before reading both graphs.
+    await waitFor(
+      async () => {
+        const { body } = await getJson(`${server.url}/api/graph?namespaces=boutique&duration=${WINDOW}`);
+        const protocols = new Set(
+          GraphResponse.parse(body)
+            .edges.filter((e) => e.rps > 0)
+            .map((e) => e.protocol),
+        );
+        return protocols.has('grpc') && protocols.has('tcp');
+      },
+      { timeoutMs: DEADLINE_MS, intervalMs: 1000, what: 'gRPC and TCP traffic in the boutique' },
+    );
     const client = new PromClient({ url: prom.url, timeoutMs: 10_000 });
     const source = new PrometheusSource(client);
     const windowSeconds = 20;
-    // One evaluation time for both readings, a little in the past so every scrape has landed.
-    const time = Math.floor(Date.now() / 1000) - 2;
     for (const namespace of ['bookinfo', 'boutique']) {
-      const { telemetry } = await source.fetch({
-        namespaces: [namespace],
-        windowSeconds,
-        timeoutMs: 10_000,
-        time,
-      });
+      // One evaluation time for both readings, a little in the past so every scrape has landed
+      // (on a loaded machine Prometheus can lag: then a later time is taken, within the deadline).
+      const { time, telemetry } = await waitFor(
+        async () => {
+          const at = Math.floor(Date.now() / 1000) - 2;
+          const read = await source.fetch({
+            namespaces: [namespace],
+            windowSeconds,
+            timeoutMs: 10_000,
+            time: at,
+          });
+          return read.telemetry.requests.length > 0 &&
+            (namespace !== 'boutique' || read.telemetry.tcp.length > 0)
+            ? { time: at, telemetry: read.telemetry }
+            : undefined;
+        },
+        { timeoutMs: DEADLINE_MS, intervalMs: 1000, what: `${namespace} requests and TCP in Prometheus` },
+      );
       const config = server.cache.meshConfig();
       for (const graphType of ['versionedApp', 'app', 'workload', 'service'] as const) {
         const ours = buildGraph(telemetry, config, {
@@ -183,7 +206,7 @@ describe('the same graph as Kiali draws from the same Prometheus data', () => {
           at,
           edges: [...kialiEdges.keys()].sort(),
         });
-        expect(ourEdges.size).toBeGreaterThan(1);
+        expect(ourEdges.size, `${at} edges`).toBeGreaterThan(1);
         for (const [key, k] of kialiEdges) {
           const o = ourEdges.get(key);
           if (!o) continue;
