@@ -226,6 +226,50 @@ describe('--auth token: sign in, read, sign out', () => {
   });
 });
 
+describe('session expiry', () => {
+  it('ends a session at --session-max-age: the same cookie then reads nothing', async () => {
+    const short = await startServer({
+      kubeconfig: sim.kubeconfig,
+      context: ADMIN_CONTEXT,
+      port: 0,
+      logger: silentLogger(),
+      webDist: '/nonexistent',
+      auth: 'token',
+      stateDir,
+      sessionMaxAgeSeconds: 2,
+    });
+    try {
+      const res = await fetch(`${short.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: sim.tokens.viewer }),
+      });
+      expect(res.status).toBe(200);
+      const cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const { expiresAt } = (await res.json()) as { expiresAt: number };
+      expect(expiresAt - Date.now()).toBeLessThanOrEqual(2_000);
+      expect((await getJson(`${short.url}/api/namespaces`, { headers: { cookie } })).status).toBe(200);
+      const ended = await waitFor(
+        async () => {
+          const r = await getJson(`${short.url}/api/namespaces`, { headers: { cookie } });
+          return r.status === 401 ? Date.now() : undefined;
+        },
+        { timeoutMs: 15_000, what: 'the session to end' },
+      );
+      expect(ended).toBeGreaterThanOrEqual(expiresAt);
+      const info = AuthInfo.parse(
+        (await getJson(`${short.url}/api/auth/info`, { headers: { cookie } })).body,
+      );
+      expect(info.authenticated).toBe(false);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('the viewer’s RBAC decides every read', () => {
   // A ServiceAccount that may read only in bookinfo, made with kubectl as an operator would.
   let limited: string;

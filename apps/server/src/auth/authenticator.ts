@@ -152,6 +152,7 @@ export class Authenticator {
       user: session.user ?? '',
       groups: session.groups ?? [],
       expiresAt: session.expiresAt ?? 0,
+      signedInAt: session.signedInAt ?? 0,
     };
     if (Date.now() >= data.expiresAt) {
       const renewed =
@@ -173,16 +174,27 @@ export class Authenticator {
     };
   }
 
+  /** A fresh ID token from the refresh token, within the session's maximum age only. */
   private async renew(data: SessionData): Promise<SessionData | undefined> {
     if (!this.oidc || !data.refreshToken) return undefined;
+    if (Date.now() >= data.signedInAt + this.maxAgeMs) return undefined;
     const tokens = await this.oidc.refresh(data.refreshToken);
-    return this.sessionFor(tokens.idToken, tokens.refreshToken, tokens.expiresAt);
+    return this.sessionFor(tokens.idToken, tokens.refreshToken, tokens.expiresAt, data.signedInAt);
   }
 
-  /** Checks `token` with the API server and builds the session that keeps it. */
-  async sessionFor(token: string, refreshToken?: string, expiresAt?: number): Promise<SessionData> {
+  /**
+   * Checks `token` with the API server and builds the session that keeps it: it ends when the
+   * token expires or `--session-max-age` after signing in, whichever comes first (a refresh
+   * renews the token, never the maximum age).
+   */
+  async sessionFor(
+    token: string,
+    refreshToken?: string,
+    expiresAt?: number,
+    signedInAt = Date.now(),
+  ): Promise<SessionData> {
     const who = await this.whoAmI({ kind: 'token', token });
-    const ends = Math.min(Date.now() + this.maxAgeMs, expiresAt ?? tokenExpiresAt(token) ?? Infinity);
-    return { token, refreshToken, user: who.user, groups: who.groups, expiresAt: ends };
+    const ends = Math.min(signedInAt + this.maxAgeMs, expiresAt ?? tokenExpiresAt(token) ?? Infinity);
+    return { token, refreshToken, user: who.user, groups: who.groups, expiresAt: ends, signedInAt };
   }
 }

@@ -14,6 +14,8 @@ export interface SessionData {
   groups: string[];
   /** Milliseconds since the epoch: the session, or the token within it, ends then. */
   expiresAt: number;
+  /** Milliseconds since the epoch of the sign-in: refreshes never stretch a session past the maximum age. */
+  signedInAt: number;
 }
 
 export const SESSION_COOKIE = 'sextant_session';
