@@ -1,4 +1,4 @@
-import { useServerStatus } from '../api';
+import { ApiError, useServerStatus } from '../api';
 import { staleNotices } from './staleness';
 import './staleBanner.css';
 
@@ -11,7 +11,11 @@ export function StaleBanner() {
   const status = useServerStatus();
   const notices = staleNotices({
     status: status.data,
-    statusFailed: status.isError,
+    // Only "no answer" (network) or a server failure means the server is away; 401/403 are the
+    // sign-in flow's business.
+    statusFailed:
+      status.isError &&
+      (!(status.error instanceof ApiError) || status.error.status === 0 || status.error.status >= 500),
     statusUpdatedAt: status.dataUpdatedAt,
     // The latest poll's time, not Date.now(): render stays pure, and the age moves with each poll.
     now: Math.max(status.dataUpdatedAt, status.errorUpdatedAt),
