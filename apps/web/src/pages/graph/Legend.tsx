@@ -4,7 +4,11 @@ const SHAPES = [
   { label: 'App', svg: <rect x="3" y="5" width="18" height="14" rx="4" /> },
   { label: 'Service', svg: <path d="M12 3 21 20H3z" /> },
   { label: 'Workload', svg: <circle cx="12" cy="12" r="8" /> },
-  { label: 'Unknown caller', svg: <circle cx="12" cy="12" r="8" strokeDasharray="3 2" /> },
+  {
+    // Unknown callers (no sidecar names them) and unknown destinations (requests that reached no workload).
+    label: 'Unknown caller or destination',
+    svg: <circle cx="12" cy="12" r="8" strokeDasharray="3 2" />,
+  },
   { label: 'External service', svg: <path d="M3 5h13l5 7-5 7H3z" /> },
   {
     label: 'Idle (no traffic)',
