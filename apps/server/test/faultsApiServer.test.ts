@@ -114,7 +114,7 @@ describe('Kubernetes API server faults', () => {
     expect(g.nodes.map((n) => n.id)).toContain('svc:bookinfo:reviews');
     const stale = g.warnings.find((w) => w.code === 'config_stale');
     expect(stale?.message).toMatch(
-      /^The Kubernetes API server is not answering since \d\d:\d\d:\d\d UTC.*: the configuration drawn is from then \(\d+ s old\)\. Sextant reconnects by itself\.$/,
+      /^The Kubernetes API server is not answering since \d\d:\d\d:\d\d UTC \(connection refused\): the configuration drawn is from then \(\d+ s old\)\. Sextant reconnects by itself\.$/,
     );
 
     const notReady = await waitFor(

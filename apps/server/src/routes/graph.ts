@@ -8,7 +8,7 @@ import { emptyTelemetry } from '../mesh/types';
 import type { Telemetry } from '../mesh/types';
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from '../prom/client';
 import { staleSince } from '../kube/readiness';
-import { utcClock } from '../prom/circuitBreaker';
+import { reasonOfCode, utcClock } from '../prom/circuitBreaker';
 import { telemetryWarning } from '../prom/telemetryWarning';
 import { viewerOf } from '../auth/viewer';
 import type { AppDeps } from './deps';
@@ -32,6 +32,12 @@ function builtFor(config: object, telemetry: object): Map<string, string> {
   if (!byQuery) byTelemetry.set(telemetry, (byQuery = new Map()));
   return byQuery;
 }
+
+/** The client's errors are long ("request to https://… failed, reason: connect ECONNREFUSED …"); a few words. */
+const shortReason = (error: string): string => {
+  const code = /\b(E[A-Z]{4,})\b/.exec(error)?.[1];
+  return code ? reasonOfCode(code) : (error.split('\n')[0] ?? error).slice(0, 120);
+};
 
 /** The namespace exists in the cluster (whoever may see it). */
 const existsFor = (deps: AppDeps, ns: string): boolean =>
@@ -133,7 +139,7 @@ export function graphRouter(deps: AppDeps): Router {
       const seconds = Math.round((Date.now() - stale.since) / 1000);
       warnings.push({
         code: 'config_stale',
-        message: `The Kubernetes API server is not answering since ${utcClock(stale.since)} UTC${stale.error ? ` (${stale.error.split('\n')[0]})` : ''}: the configuration drawn is from then (${seconds} s old). Sextant reconnects by itself.`,
+        message: `The Kubernetes API server is not answering since ${utcClock(stale.since)} UTC${stale.error ? ` (${shortReason(stale.error)})` : ''}: the configuration drawn is from then (${seconds} s old). Sextant reconnects by itself.`,
       });
     }
     for (const { validation } of validateNamespaceCalls(config, namespaceCalls(config, telemetry))) {
