@@ -178,6 +178,9 @@ describe('--auth token: sign in, read, sign out', () => {
     expect(cleared).toMatch(/Max-Age=0/i);
     const after = await getJson(`${server.url}/api/namespaces`, { headers: { cookie: 'sextant_session=' } });
     expect(after.status).toBe(401);
+    // A copy of the cookie taken before signing out opens nothing either.
+    const copy = await getJson(`${server.url}/api/namespaces`, { headers });
+    expect(copy.status).toBe(401);
   });
 
   it('scripts may still send Authorization: Bearer', async () => {

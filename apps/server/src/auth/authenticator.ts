@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { HttpError } from '../httpError';
 import type { ConfigCache } from '../routes/deps';
@@ -39,6 +40,8 @@ export class Authenticator {
   readonly oidc?: OidcClient;
   private readonly access: AccessResolver;
   private readonly whoAmICache: SingleFlightCache<UserInfo>;
+  /** Session ids signed out, until the time their session would have ended. */
+  private readonly signedOut = new Map<string, number>();
 
   constructor(
     readonly config: AuthConfig,
@@ -153,7 +156,12 @@ export class Authenticator {
       groups: session.groups ?? [],
       expiresAt: session.expiresAt ?? 0,
       signedInAt: session.signedInAt ?? 0,
+      sid: session.sid ?? '',
     };
+    if (this.isSignedOut(data.sid)) {
+      session.destroy();
+      return undefined;
+    }
     if (Date.now() >= data.expiresAt) {
       const renewed =
         data.refreshToken && this.oidc ? await this.renew(data).catch(() => undefined) : undefined;
@@ -179,7 +187,10 @@ export class Authenticator {
     if (!this.oidc || !data.refreshToken) return undefined;
     if (Date.now() >= data.signedInAt + this.maxAgeMs) return undefined;
     const tokens = await this.oidc.refresh(data.refreshToken);
-    return this.sessionFor(tokens.idToken, tokens.refreshToken, tokens.expiresAt, data.signedInAt);
+    return {
+      ...(await this.sessionFor(tokens.idToken, tokens.refreshToken, tokens.expiresAt, data.signedInAt)),
+      sid: data.sid,
+    };
   }
 
   /**
@@ -195,6 +206,30 @@ export class Authenticator {
   ): Promise<SessionData> {
     const who = await this.whoAmI({ kind: 'token', token });
     const ends = Math.min(signedInAt + this.maxAgeMs, expiresAt ?? tokenExpiresAt(token) ?? Infinity);
-    return { token, refreshToken, user: who.user, groups: who.groups, expiresAt: ends, signedInAt };
+    return {
+      token,
+      refreshToken,
+      user: who.user,
+      groups: who.groups,
+      expiresAt: ends,
+      signedInAt,
+      sid: randomUUID(),
+    };
+  }
+
+  /**
+   * Sign-out: the sealed cookie is self-contained, so a copy taken before would still unseal;
+   * the session's id is refused until the session would have ended anyway.
+   */
+  signOut(sid: string | undefined, expiresAt: number | undefined): void {
+    if (!sid) return;
+    const now = Date.now();
+    for (const [id, until] of this.signedOut) if (until <= now) this.signedOut.delete(id);
+    this.signedOut.set(sid, Math.max(expiresAt ?? 0, now + this.maxAgeMs));
+  }
+
+  private isSignedOut(sid: string): boolean {
+    const until = this.signedOut.get(sid);
+    return until !== undefined && until > Date.now();
   }
 }

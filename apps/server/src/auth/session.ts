@@ -16,6 +16,8 @@ export interface SessionData {
   expiresAt: number;
   /** Milliseconds since the epoch of the sign-in: refreshes never stretch a session past the maximum age. */
   signedInAt: number;
+  /** This sign-in's id, so signing out can refuse copies of the sealed cookie too. */
+  sid: string;
 }
 
 export const SESSION_COOKIE = 'sextant_session';

@@ -137,6 +137,7 @@ export function authRouter(deps: AppDeps, auth: Authenticator): Router {
 
   router.post('/auth/logout', async (req, res) => {
     const session = await getSession(req, res, auth.config);
+    auth.signOut(session.sid, session.expiresAt);
     session.destroy();
     res.status(204).end();
   });
