@@ -1,4 +1,4 @@
-import { meshConfigFromObjects } from '../mesh/config';
+import { meshConfigFromLists } from '../mesh/config';
 import type { ChangeEvent } from '../kube/cache';
 import type { ResourceKey } from '../kube/resources';
 import type { K8sObject, MeshConfig } from '../mesh/types';
@@ -46,20 +46,7 @@ export class FilteredCache implements ConfigCache {
     }
     let view = views.get(this.access.key);
     if (!view) {
-      view = meshConfigFromObjects({
-        namespaces: this.list('namespaces'),
-        services: this.list('services'),
-        pods: this.list('pods'),
-        deployments: this.list('deployments'),
-        virtualservices: this.list('virtualservices'),
-        destinationrules: this.list('destinationrules'),
-        gateways: this.list('gateways'),
-        serviceentries: this.list('serviceentries'),
-        sidecars: this.list('sidecars'),
-        peerauthentications: this.list('peerauthentications'),
-        authorizationpolicies: this.list('authorizationpolicies'),
-        requestauthentications: this.list('requestauthentications'),
-      });
+      view = meshConfigFromLists((r) => this.list(r));
       if (views.size >= MAX_VIEWS_PER_SNAPSHOT) views.clear();
       views.set(this.access.key, view);
     }

@@ -7,7 +7,7 @@ import type {
   ObjectCache,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { meshConfigFromObjects } from '../mesh/config';
+import { meshConfigFromLists } from '../mesh/config';
 import type { K8sObject, MeshConfig } from '../mesh/types';
 import { listPath, RESOURCES } from './resources';
 import type { ResourceDef, ResourceKey } from './resources';
@@ -233,20 +233,7 @@ export class KubeCache {
   /** The graph's configuration view; rebuilt only after a change (PERFORMANCE: graph requests share it). */
   meshConfig(): MeshConfig {
     if (this.snapshot?.generation === this.generation) return this.snapshot.config;
-    const config = meshConfigFromObjects({
-      namespaces: this.list('namespaces'),
-      services: this.list('services'),
-      pods: this.list('pods'),
-      deployments: this.list('deployments'),
-      virtualservices: this.list('virtualservices'),
-      destinationrules: this.list('destinationrules'),
-      gateways: this.list('gateways'),
-      serviceentries: this.list('serviceentries'),
-      sidecars: this.list('sidecars'),
-      peerauthentications: this.list('peerauthentications'),
-      authorizationpolicies: this.list('authorizationpolicies'),
-      requestauthentications: this.list('requestauthentications'),
-    });
+    const config = meshConfigFromLists((r) => this.list(r));
     this.snapshot = { generation: this.generation, config };
     return config;
   }

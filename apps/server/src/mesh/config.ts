@@ -150,6 +150,27 @@ function typed<K extends IstioKind>(
   return out;
 }
 
+const OBJECT_LISTS: readonly (keyof ObjectLists)[] = [
+  'namespaces',
+  'services',
+  'pods',
+  'deployments',
+  'virtualservices',
+  'destinationrules',
+  'gateways',
+  'serviceentries',
+  'sidecars',
+  'peerauthentications',
+  'authorizationpolicies',
+  'requestauthentications',
+];
+
+/** The graph's view of configuration, reading each kind it needs through `list` (the cache or a person's view of it). */
+export function meshConfigFromLists(list: (resource: keyof ObjectLists) => K8sObject[]): MeshConfig {
+  const lists = Object.fromEntries(OBJECT_LISTS.map((r) => [r, list(r)])) as unknown as ObjectLists;
+  return meshConfigFromObjects(lists);
+}
+
 /** The graph's view of configuration, from the cached objects. */
 export function meshConfigFromObjects(lists: ObjectLists): MeshConfig {
   const unreadable: UnreadableIstioObject[] = [];
